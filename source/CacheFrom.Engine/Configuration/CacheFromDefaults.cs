@@ -1,0 +1,22 @@
+namespace CacheFrom.Configuration;
+
+/// <summary>The defaults of the parameter contract, in one place (tests pin them).</summary>
+public static class CacheFromDefaults
+{
+    public static IReadOnlyList<string> CacheFallback { get; } = ["main", "master"];
+
+    public const string DockerFile = "Dockerfile";
+
+    public const string Context = ".";
+
+    public const BuilderKind Builder = BuilderKind.BuildKit;
+
+    /// <summary>Relative to the working directory; NUKE's temporary directory.</summary>
+    public const string CacheDir = ".nuke/temp/docker-cache";
+
+    /// <summary>Where each run's record and reports go, relative to the working directory.</summary>
+    public const string ReportDir = ".nuke/temp/cachefrom";
+
+    /// <summary>The tag used when no tag is given and no branch can be found.</summary>
+    public const string FallbackTag = "latest";
+}

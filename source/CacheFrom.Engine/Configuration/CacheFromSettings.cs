@@ -1,0 +1,129 @@
+using CacheFrom.References;
+
+namespace CacheFrom.Configuration;
+
+/// <summary>
+/// The effective, validated parameters of a run: <see cref="CacheFromOptions"/> with every
+/// default applied and every path made absolute. Built once by <see cref="Resolve"/>.
+/// </summary>
+public sealed class CacheFromSettings
+{
+    private CacheFromSettings()
+    {
+    }
+
+    /// <summary>This build's final image, <c>repo:tag</c>.</summary>
+    public required ImageReference Image { get; init; }
+
+    /// <summary>Candidate tags after this build's own: the fallbacks, deduplicated.</summary>
+    public required IReadOnlyList<string> CacheFallback { get; init; }
+
+    public required string DockerFile { get; init; }
+
+    public required string Context { get; init; }
+
+    public required BuilderKind Builder { get; init; }
+
+    public required CacheMode Cache { get; init; }
+
+    public required string CacheDir { get; init; }
+
+    public required bool Push { get; init; }
+
+    public required IReadOnlyDictionary<string, string> BuildArgs { get; init; }
+
+    /// <summary>Explicit credentials, else the Docker config file's entry for the image's registry, else null.</summary>
+    public RegistryCredentials? Credentials { get; init; }
+
+    public required IReadOnlyList<BuildSecret> Secrets { get; init; }
+
+    public string? Ssh { get; init; }
+
+    public required string WorkingDirectory { get; init; }
+
+    public required string ReportDir { get; init; }
+
+    public string? DockerHost { get; init; }
+
+    public bool UsesRegistry => Cache is CacheMode.Registry or CacheMode.Both;
+
+    public bool UsesTarball => Cache is CacheMode.Tarball or CacheMode.Both;
+
+    /// <summary>
+    /// Applies defaults and validates everything at once; throws one
+    /// <see cref="CacheFromConfigurationException"/> listing every problem.
+    /// </summary>
+    public static CacheFromSettings Resolve(CacheFromOptions options, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var env = environment ?? EnvironmentSnapshot.Current();
+        var problems = new List<string>();
+        var workingDirectory = Path.GetFullPath(options.WorkingDirectory ?? Directory.GetCurrentDirectory());
+
+        if (string.IsNullOrWhiteSpace(options.Image))
+            problems.Add("docker-image is required (the repository, registry host included, e.g. registry.example.com/team/app)");
+        else if (ImageReference.ValidateRepository(options.Image) is { } imageProblem)
+            problems.Add($"docker-image {imageProblem}");
+
+        var tag = options.Tag;
+        if (string.IsNullOrWhiteSpace(tag))
+            tag = BranchDetector.Detect(workingDirectory, env) is { } branch ? ImageTag.FromBranch(branch) : CacheFromDefaults.FallbackTag;
+        else if (ImageReference.ValidateTag(tag) is { } tagProblem)
+            problems.Add($"docker-tag {tagProblem}");
+        else if (tag.Contains(StageTagScheme.Separator, StringComparison.Ordinal))
+            problems.Add($"docker-tag '{tag}' contains '{StageTagScheme.Separator}', which marks stage images; use a single '-'");
+
+        var fallback = new List<string>();
+        foreach (var candidate in (IEnumerable<string>?)options.CacheFallback ?? CacheFromDefaults.CacheFallback)
+        {
+            if (ImageReference.ValidateTag(candidate) is { } fallbackProblem)
+                problems.Add($"docker-cache-fallback {fallbackProblem}");
+            else if (candidate != tag && !fallback.Contains(candidate))
+                fallback.Add(candidate);
+        }
+
+        var context = Path.GetFullPath(options.Context ?? CacheFromDefaults.Context, workingDirectory);
+        var dockerFile = Path.GetFullPath(options.DockerFile ?? CacheFromDefaults.DockerFile, context);
+        if (!Directory.Exists(context))
+            problems.Add($"docker-context '{context}' does not exist");
+        else if (!File.Exists(dockerFile))
+            problems.Add($"docker-file '{dockerFile}' does not exist (set docker-file, or docker-context to the folder that holds the Dockerfile)");
+
+        foreach (var key in options.BuildArgs.Keys.Where(k => string.IsNullOrWhiteSpace(k) || k.Contains('=', StringComparison.Ordinal)))
+            problems.Add($"docker-build-args has an invalid name '{key}' (use KEY=VALUE)");
+
+        foreach (var secret in options.Secrets)
+        {
+            if (secret.Source == BuildSecretSource.File && !File.Exists(Path.GetFullPath(secret.Location, workingDirectory)))
+                problems.Add($"docker-secrets '{secret.Id}': file '{secret.Location}' does not exist");
+            else if (secret.Source == BuildSecretSource.EnvironmentVariable && env.GetValueOrDefault(secret.Location) is null)
+                problems.Add($"docker-secrets '{secret.Id}': environment variable '{secret.Location}' is not set");
+        }
+
+        if (problems.Count > 0)
+            throw new CacheFromConfigurationException(problems);
+
+        var image = ImageReference.Parse(options.Image!, tag);
+        var cache = options.Cache ?? (image.HasRegistryHost ? CacheMode.Registry : CacheMode.Tarball);
+        var credentials = options.Credentials ?? DockerConfigCredentials.Find(image.RegistryKey, env);
+
+        return new CacheFromSettings
+        {
+            Image = image,
+            CacheFallback = fallback,
+            DockerFile = dockerFile,
+            Context = context,
+            Builder = options.Builder ?? CacheFromDefaults.Builder,
+            Cache = cache,
+            CacheDir = Path.GetFullPath(options.CacheDir ?? CacheFromDefaults.CacheDir, workingDirectory),
+            Push = options.Push ?? cache is CacheMode.Registry or CacheMode.Both,
+            BuildArgs = new Dictionary<string, string>(options.BuildArgs, StringComparer.Ordinal),
+            Credentials = credentials,
+            Secrets = [.. options.Secrets],
+            Ssh = options.Ssh,
+            WorkingDirectory = workingDirectory,
+            ReportDir = Path.GetFullPath(options.ReportDir ?? CacheFromDefaults.ReportDir, workingDirectory),
+            DockerHost = options.DockerHost ?? env.GetValueOrDefault("DOCKER_HOST"),
+        };
+    }
+}

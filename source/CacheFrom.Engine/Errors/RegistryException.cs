@@ -1,0 +1,13 @@
+namespace CacheFrom;
+
+/// <summary>A registry refused or could not be reached (push, pull, existence check).</summary>
+public class RegistryException : CacheFromException
+{
+    public RegistryException(string registry, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Registry = registry;
+    }
+
+    public string Registry { get; }
+}

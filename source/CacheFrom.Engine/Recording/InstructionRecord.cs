@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+
+namespace CacheFrom.Recording;
+
+/// <summary>One Dockerfile instruction of one build: cached or built, and how long it took.</summary>
+public sealed class InstructionRecord
+{
+    [JsonConstructor]
+    public InstructionRecord(string stage, string text, bool cached, TimeSpan duration, PipelineStep builtIn)
+    {
+        Stage = stage;
+        Text = text;
+        Cached = cached;
+        Duration = duration;
+        BuiltIn = builtIn;
+    }
+
+    public string Stage { get; }
+
+    /// <summary>The instruction as the builder printed it, e.g. <c>RUN bundle install</c>.</summary>
+    public string Text { get; }
+
+    public bool Cached { get; }
+
+    public TimeSpan Duration { get; }
+
+    /// <summary>Which build step reported it (a stage can be rebuilt, cached, by the final build).</summary>
+    public PipelineStep BuiltIn { get; }
+
+    /// <summary>Cold duration from cache history (for a cached instruction), or null when unknown.</summary>
+    [JsonInclude]
+    public TimeSpan? ColdDuration { get; internal set; }
+}

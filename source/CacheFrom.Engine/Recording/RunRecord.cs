@@ -1,0 +1,57 @@
+using System.Text.Json.Serialization;
+using CacheFrom.Configuration;
+
+namespace CacheFrom.Recording;
+
+/// <summary>
+/// Everything one run measured and decided. It is also the state the steps hand to each other,
+/// persisted after every step, so a host may run the steps as separate targets.
+/// </summary>
+public sealed class RunRecord
+{
+    public const int CurrentSchemaVersion = 1;
+
+    [JsonInclude]
+    public int SchemaVersion { get; internal set; } = CurrentSchemaVersion;
+
+    [JsonInclude]
+    public string RunId { get; internal set; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>The host process that owns the run; a record from another process is a past run.</summary>
+    [JsonInclude]
+    public int ProcessId { get; internal set; }
+
+    [JsonInclude]
+    public DateTimeOffset ProcessStartedAt { get; internal set; }
+
+    [JsonInclude]
+    public DateTimeOffset StartedAt { get; internal set; }
+
+    [JsonInclude]
+    public string Image { get; internal set; } = "";
+
+    [JsonInclude]
+    public string Tag { get; internal set; } = "";
+
+    [JsonInclude]
+    public BuilderKind Builder { get; internal set; }
+
+    [JsonInclude]
+    public CacheMode Cache { get; internal set; }
+
+    [JsonInclude]
+    public bool Push { get; internal set; }
+
+    [JsonInclude]
+    public List<StepRecord> Steps { get; internal set; } = [];
+
+    [JsonInclude]
+    public List<StageRecord> Stages { get; internal set; } = [];
+
+    [JsonInclude]
+    public List<InstructionRecord> Instructions { get; internal set; } = [];
+
+    /// <summary>Tarballs set aside because they could not be loaded.</summary>
+    [JsonInclude]
+    public List<string> QuarantinedTarballs { get; internal set; } = [];
+}
