@@ -1,3 +1,3 @@
 #!/bin/sh
 echo "hello from the CacheFrom sample: $(cat /app/greeting.txt)"
-echo "dependencies: $(wc -l < /app/bundle.txt)"
+cat /app/BUILD_INFO
