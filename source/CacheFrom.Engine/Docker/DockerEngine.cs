@@ -1,5 +1,6 @@
 using CacheFrom.Configuration;
 using CacheFrom.References;
+using Docker.DotNet;
 using Serilog;
 
 namespace CacheFrom.Docker;
@@ -11,37 +12,76 @@ namespace CacheFrom.Docker;
 /// </summary>
 internal sealed class DockerEngine : IAsyncDisposable
 {
+    private readonly EngineConnection _connection;
+    private readonly ImageOperations _images;
+    private readonly RegistryOperations _registry;
+    private readonly DistributionOperations _distribution;
+    private readonly BuildOperations _builds;
+    private readonly ArchiveOperations _archives;
+
+    private DockerEngine(EngineConnection connection)
+    {
+        _connection = connection;
+        _images = new ImageOperations(connection);
+        _registry = new RegistryOperations(connection);
+        _distribution = new DistributionOperations(connection);
+        _builds = new BuildOperations(connection, _images);
+        _archives = new ArchiveOperations(connection);
+    }
+
+    /// <summary>The endpoint in use, e.g. <c>unix:///var/run/docker.sock</c> or <c>tcp://host:2375</c>.</summary>
+    public string Endpoint => _connection.Endpoint.ToString();
+
+    /// <summary>The negotiated API version, e.g. <c>1.41</c>.</summary>
+    public string ApiVersion => _connection.ApiVersion.ToString();
+
     /// <summary>Connects to <paramref name="dockerHost"/> (null: DOCKER_HOST, else the local socket) and negotiates the API version.</summary>
-    public static Task<DockerEngine> ConnectAsync(string? dockerHost, ILogger logger, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public static async Task<DockerEngine> ConnectAsync(string? dockerHost, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        var endpoint = DockerEndpoint.Resolve(dockerHost, EnvironmentSnapshot.Current());
+        var version = await SystemOperations.NegotiateApiVersionAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        var extras = new RequestExtrasHandler();
+        var client = new DockerClientBuilder()
+            .WithEndpoint(endpoint.Uri)
+            .WithApiVersion(version)
+            .WithAuthProvider(extras)
+            .Build();
+        logger.Information("Docker engine at {Endpoint} (from {Source}), API {ApiVersion}", endpoint.ToString(), endpoint.Source, version.ToString());
+        return new DockerEngine(new EngineConnection(client, endpoint, version, extras, logger, TimeProvider.System));
+    }
 
     /// <summary>The tag's manifest without pulling it; null when the tag or repository does not exist.</summary>
     public Task<RemoteImage?> InspectRemoteAsync(ImageReference reference, RegistryCredentials? credentials, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+        _distribution.InspectRemoteAsync(reference, credentials, cancellationToken);
 
     /// <summary>True when the engine has an image under that reference or id.</summary>
     public Task<bool> ExistsLocallyAsync(string reference, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+        _images.ExistsAsync(reference, cancellationToken);
 
     public Task<TransferResult> PullAsync(ImageReference reference, RegistryCredentials? credentials, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+        _registry.PullAsync(reference, credentials, cancellationToken);
 
     public Task<TransferResult> PushAsync(ImageReference reference, RegistryCredentials? credentials, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+        _registry.PushAsync(reference, credentials, cancellationToken);
 
     public Task TagAsync(string source, ImageReference target, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+        _images.TagAsync(source, target, cancellationToken);
 
     public Task<ImageBuildResult> BuildAsync(ImageBuildRequest request, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+        _builds.BuildAsync(request, cancellationToken);
 
     /// <summary>Writes <c>docker save</c> of the references to <paramref name="destination"/>.</summary>
     public Task<TransferResult> SaveAsync(IReadOnlyList<string> references, Stream destination, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+        _archives.SaveAsync(references, destination, cancellationToken);
 
     /// <summary><c>docker load</c>; returns the references loaded. A corrupt tarball throws <see cref="CorruptTarballException"/>.</summary>
     public Task<(IReadOnlyList<string> Loaded, TransferResult Transfer)> LoadAsync(Stream source, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+        _archives.LoadAsync(source, cancellationToken);
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _connection.Client.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }
