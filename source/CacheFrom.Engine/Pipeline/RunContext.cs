@@ -1,0 +1,32 @@
+using CacheFrom.Configuration;
+using CacheFrom.Docker;
+using CacheFrom.Dockerfiles;
+using CacheFrom.Recording;
+using CacheFrom.Sessions;
+using CacheFrom.Tarballs;
+using Serilog;
+
+namespace CacheFrom.Pipeline;
+
+/// <summary>What every step of one run works with. The run's state itself lives in <see cref="Record"/>.</summary>
+internal sealed class RunContext
+{
+    public required CacheFromSettings Settings { get; init; }
+
+    public required DockerEngine Engine { get; init; }
+
+    public required Dockerfile Dockerfile { get; init; }
+
+    public required IReadOnlyList<StageImage> Stages { get; init; }
+
+    public required TarballStore Tarballs { get; init; }
+
+    public IBuildSessionProvider? Sessions { get; init; }
+
+    public required ILogger Logger { get; init; }
+
+    public required RunRecord Record { get; set; }
+
+    public StageRecord StageRecord(StageImage stage) =>
+        Record.Stages.First(s => s.Name == stage.Name);
+}

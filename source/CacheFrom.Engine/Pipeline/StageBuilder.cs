@@ -1,0 +1,125 @@
+using CacheFrom.Configuration;
+using CacheFrom.Docker;
+using CacheFrom.Recording;
+using CacheFrom.Sessions;
+
+namespace CacheFrom.Pipeline;
+
+/// <summary>Builds one stage image: cache sources, the BuildKit session when one is needed, the record.</summary>
+internal sealed class StageBuilder(RunContext context)
+{
+    public async Task BuildAsync(StageImage stage, PipelineStep step, CancellationToken cancellationToken)
+    {
+        var settings = context.Settings;
+        var session = await OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var request = new ImageBuildRequest
+            {
+                ContextDirectory = settings.Context,
+                DockerfilePath = settings.DockerFile,
+                Target = stage.IsFinal ? null : stage.Stage.Name,
+                Tags = [stage.Image.ToString()],
+                CacheFrom = CacheSources(stage),
+                BuildArgs = settings.BuildArgs,
+                Builder = settings.Builder,
+                InlineCache = true,
+                SessionId = session?.Id,
+                RegistryConfig = settings.Credentials is null || settings.Image.Registry is null
+                    ? new Dictionary<string, RegistryCredentials>()
+                    : new Dictionary<string, RegistryCredentials> { [settings.Image.Registry] = settings.Credentials },
+                DisplayName = stage.IsFinal ? "final image" : $"stage {stage.Name}",
+            };
+
+            var result = await context.Engine.BuildAsync(request, cancellationToken).ConfigureAwait(false);
+            if (session?.Fault is { } fault)
+            {
+                context.Logger.Warning(
+                    "The BuildKit session closed during the build of {Stage} ({Reason}); cache from an authenticated registry may have been skipped",
+                    request.DisplayName,
+                    fault.Message);
+            }
+
+            context.StageRecord(stage).ImageId = result.ImageId;
+            Record(stage, step, result);
+        }
+        finally
+        {
+            if (session is not null)
+                await session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The winners of this stage and the stages before it, in Dockerfile order (builder first):
+    /// the classic builder locks onto the first source that matches, so order matters there.
+    /// </summary>
+    private List<string> CacheSources(StageImage stage)
+    {
+        var upTo = context.Stages.TakeWhile(s => s != stage).Append(stage);
+        return upTo.Select(s => context.StageRecord(s).Winner).OfType<string>().ToList();
+    }
+
+    private void Record(StageImage stage, PipelineStep step, ImageBuildResult result)
+    {
+        // A stage's instructions are recorded once per run: the final build repeats the builder's, all cached.
+        var alreadyRecorded = context.Record.Instructions.Select(i => i.Stage).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var instruction in result.Instructions.Where(i => !alreadyRecorded.Contains(i.Stage)))
+            context.Record.Instructions.Add(new InstructionRecord(instruction.Stage, instruction.Text, instruction.Cached, instruction.Duration, step));
+
+        var mine = result.Instructions.Where(i => i.Stage.Equals(stage.Stage.Label, StringComparison.OrdinalIgnoreCase)).ToList();
+        context.Logger.Information(
+            "Built {Stage} as {Image}: {Cached} of {Total} instructions from cache",
+            stage.Name,
+            stage.Image.ToString(),
+            mine.Count(i => i.Cached),
+            mine.Count);
+    }
+
+    private async Task<IBuildSession?> OpenSessionAsync(CancellationToken cancellationToken)
+    {
+        var settings = context.Settings;
+        var needsSession = settings.Secrets.Count > 0 || settings.Ssh is not null || settings.Credentials is not null;
+        if (!needsSession)
+            return null;
+
+        if (settings.Builder == BuilderKind.Classic)
+        {
+            if (settings.Secrets.Count > 0 || settings.Ssh is not null)
+                throw new CacheFromConfigurationException(["docker-secrets and docker-ssh need the BuildKit builder; set docker-builder to buildkit"]);
+            return null;
+        }
+
+        if (context.Sessions is null)
+        {
+            if (settings.Secrets.Count > 0 || settings.Ssh is not null)
+            {
+                throw new CacheFromException(
+                    "docker-secrets and docker-ssh need a BuildKit session, which this host does not provide "
+                    + "(the NUKE components do; the Cake recipe does not yet). Remove them or build with NUKE.");
+            }
+
+            return null; // credentials without a session: ResolveCache pulled the winners instead
+        }
+
+        var credentials = new Dictionary<string, RegistryCredentials>(StringComparer.OrdinalIgnoreCase);
+        if (settings.Credentials is not null)
+        {
+            credentials[settings.Image.RegistryKey] = settings.Credentials;
+            if (settings.Image.Registry is { } host)
+                credentials[host] = settings.Credentials;
+        }
+
+        return await context.Sessions.OpenAsync(
+            new BuildSessionRequest
+            {
+                DockerHost = settings.DockerHost,
+                ApiVersion = context.Engine.ApiVersion,
+                Credentials = credentials,
+                Secrets = settings.Secrets,
+                Ssh = settings.Ssh,
+                WorkingDirectory = settings.WorkingDirectory,
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+}

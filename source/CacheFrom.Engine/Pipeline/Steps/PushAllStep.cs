@@ -1,0 +1,52 @@
+using CacheFrom.Recording;
+
+namespace CacheFrom.Pipeline.Steps;
+
+/// <summary>
+/// Pushes the final image (the deliverable: a failure fails the run), then the stage images
+/// (cache only: a failure is a warning).
+/// </summary>
+internal sealed class PushAllStep : IPipelineStep
+{
+    public PipelineStep Step => PipelineStep.PushAll;
+
+    public async Task ExecuteAsync(RunContext context, StepRecord record, CancellationToken cancellationToken)
+    {
+        var settings = context.Settings;
+        var final = context.Stages.Single(s => s.IsFinal);
+        RequireBuilt(context, final);
+        try
+        {
+            var transfer = await context.Engine.PushAsync(final.Image, settings.Credentials, cancellationToken).ConfigureAwait(false);
+            record.BytesPushed += transfer.Bytes;
+        }
+        catch (RegistryException exception)
+        {
+            throw new RegistryException(exception.Registry, $"Pushing the image {final.Image} failed: {exception.Message}", exception);
+        }
+
+        if (!settings.UsesRegistry)
+            return; // stage images are cache; without registry cache nobody reads them there
+
+        foreach (var stage in context.Stages.Where(s => !s.IsFinal))
+        {
+            try
+            {
+                RequireBuilt(context, stage);
+                var transfer = await context.Engine.PushAsync(stage.Image, settings.Credentials, cancellationToken).ConfigureAwait(false);
+                record.BytesPushed += transfer.Bytes;
+            }
+            catch (CacheFromException exception)
+            {
+                context.Logger.Warning("Could not push the cache image {Image}; the next run may build {Stage} cold: {Reason}", stage.Image.ToString(), stage.Name, exception.Message);
+                record.Degrade($"push of cache image {stage.Image} failed: {exception.Message}");
+            }
+        }
+    }
+
+    private static void RequireBuilt(RunContext context, StageImage stage)
+    {
+        if (context.StageRecord(stage).ImageId is null)
+            throw new CacheFromException($"{stage.Image} was not built in this run; run BuildFinalStage (or DockerPublish) before PushAll.");
+    }
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using CacheFrom.Configuration;
+using CacheFrom.Recording;
+using CacheFrom.References;
+
+namespace CacheFrom.Pipeline.Steps;
+
+/// <summary>
+/// Picks each stage's best existing candidate without pulling, then pulls only the winners
+/// that the builder cannot read from the registry itself (all of them for the classic builder;
+/// for BuildKit only when credentials are needed and no session can carry them).
+/// </summary>
+internal sealed class ResolveCacheStep : IPipelineStep
+{
+    public PipelineStep Step => PipelineStep.ResolveCache;
+
+    public async Task ExecuteAsync(RunContext context, StepRecord record, CancellationToken cancellationToken)
+    {
+        var registryProblem = (string?)null;
+        foreach (var stage in context.Stages)
+        {
+            var stageRecord = context.StageRecord(stage);
+            stageRecord.Candidates.Clear();
+            stageRecord.Winner = null;
+            foreach (var candidate in stage.Candidates)
+            {
+                var (found, source, error) = await CheckAsync(context, candidate, registryProblem, cancellationToken).ConfigureAwait(false);
+                if (error is not null && registryProblem is null)
+                {
+                    // One unreachable or refusing registry is enough to know: don't ask it again for every candidate.
+                    registryProblem = error;
+                    record.Degrade(error);
+                    context.Logger.Warning("Registry cache unavailable, building without it where no tarball helps: {Reason}", error);
+                }
+
+                stageRecord.Candidates.Add(found);
+                if (found.Exists)
+                {
+                    stageRecord.Winner = found.Reference;
+                    context.Logger.Information("Cache for {Stage}: {Winner} ({Source})", stage.Name, found.Reference, source);
+                    break;
+                }
+            }
+
+            if (stageRecord.Winner is null)
+                context.Logger.Information("Cache for {Stage}: no candidate exists; it builds cold", stage.Name);
+        }
+
+        await PullWinnersAsync(context, record, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<(CandidateRecord Found, string Source, string? Error)> CheckAsync(
+        RunContext context, ImageReference candidate, string? registryProblem, CancellationToken cancellationToken)
+    {
+        var settings = context.Settings;
+        var stopwatch = Stopwatch.StartNew();
+        if (settings.UsesTarball && await context.Engine.ExistsLocallyAsync(candidate.ToString(), cancellationToken).ConfigureAwait(false))
+            return (Done(candidate, "tarball", exists: true, stopwatch), "tarball", null);
+        if (!settings.UsesRegistry)
+            return (Done(candidate, "tarball", exists: false, stopwatch), "tarball", null);
+        if (registryProblem is not null)
+            return (Done(candidate, "registry", exists: false, stopwatch, "not checked: " + registryProblem), "registry", null);
+
+        try
+        {
+            var remote = await context.Engine.InspectRemoteAsync(candidate, settings.Credentials, cancellationToken).ConfigureAwait(false);
+            return (Done(candidate, "registry", remote is not null, stopwatch), "registry", null);
+        }
+        catch (RegistryException exception)
+        {
+            return (Done(candidate, "registry", exists: false, stopwatch, exception.Message), "registry", exception.Message);
+        }
+    }
+
+    private static CandidateRecord Done(ImageReference candidate, string source, bool exists, Stopwatch stopwatch, string? error = null) =>
+        new(candidate.ToString(), source) { Exists = exists, CheckDuration = stopwatch.Elapsed, Error = error };
+
+    private static async Task PullWinnersAsync(RunContext context, StepRecord record, CancellationToken cancellationToken)
+    {
+        var settings = context.Settings;
+        var builderNeedsLocalImages = settings.Builder == BuilderKind.Classic
+            || (settings.Credentials is not null && context.Sessions is null);
+        if (!builderNeedsLocalImages)
+            return;
+
+        var pulls = context.Stages
+            .Select(stage => (Stage: stage, Record: context.StageRecord(stage)))
+            .Where(s => s.Record.Winner is not null && s.Record.Candidates.Any(c => c.Exists && c.Source == "registry"))
+            .Select(async s =>
+            {
+                var winner = s.Stage.Candidates.First(c => c.ToString() == s.Record.Winner);
+                try
+                {
+                    var transfer = await context.Engine.PullAsync(winner, settings.Credentials, cancellationToken).ConfigureAwait(false);
+                    return (s.Record, Bytes: transfer.Bytes, Error: (string?)null);
+                }
+                catch (RegistryException exception)
+                {
+                    return (s.Record, Bytes: 0L, Error: exception.Message);
+                }
+            })
+            .ToList();
+
+        // Winners are pulled in parallel: on a cold runner this is most of the step's time.
+        foreach (var (stageRecord, bytes, error) in await Task.WhenAll(pulls).ConfigureAwait(false))
+        {
+            record.BytesPulled += bytes;
+            if (error is null)
+                continue;
+            context.Logger.Warning("Could not pull the cache image {Winner}; {Stage} builds cold: {Reason}", stageRecord.Winner, stageRecord.Name, error);
+            record.Degrade($"pull of {stageRecord.Winner} failed: {error}");
+            stageRecord.Winner = null;
+        }
+    }
+}

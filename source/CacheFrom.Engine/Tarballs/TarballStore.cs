@@ -1,0 +1,98 @@
+using CacheFrom.References;
+using Serilog;
+
+namespace CacheFrom.Tarballs;
+
+/// <summary>
+/// The tarball cache: one <c>docker save</c> archive per repository and tag in a (shared)
+/// directory, e.g. <c>STORE/cachefrom-sample/main.tar</c> holding the final and stage images.
+/// Writes are atomic (temp file + rename); unloadable files are set aside, never reused.
+/// </summary>
+internal sealed class TarballStore
+{
+    private const string Extension = ".tar";
+    private readonly ILogger _logger;
+
+    public TarballStore(string directory, ILogger logger)
+    {
+        Directory = directory;
+        _logger = logger.ForContext<TarballStore>();
+    }
+
+    public string Directory { get; }
+
+    /// <summary>Where the tarball of <paramref name="image"/>'s tag lives (it may not exist).</summary>
+    public string PathFor(ImageReference image) =>
+        Path.Combine(Directory, RepositoryFolder(image), image.Tag + Extension);
+
+    /// <summary>
+    /// Writes a tarball atomically: <paramref name="write"/> fills a temp file beside the target,
+    /// which replaces the target only when complete. On any failure or cancellation the temp
+    /// file is removed and the previous tarball stays as it was.
+    /// </summary>
+    public async Task<long> WriteAsync(ImageReference image, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    {
+        var target = PathFor(image);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = $"{target}.{Guid.NewGuid():N}.partial";
+        try
+        {
+            long length;
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                await write(stream, cancellationToken).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                // Data on disk before the rename makes it visible: a crash never leaves a torn tarball under the real name.
+                stream.Flush(flushToDisk: true);
+                length = stream.Length;
+            }
+
+            File.Move(temp, target, overwrite: true);
+            return length;
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+    }
+
+    /// <summary>Moves an unloadable tarball out of the way (<c>NAME.tar.corrupt-TIMESTAMP</c>) so no run loads it again.</summary>
+    public string? Quarantine(string path)
+    {
+        var destination = $"{path}.corrupt-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}";
+        try
+        {
+            File.Move(path, destination, overwrite: true);
+            return destination;
+        }
+        catch (IOException exception)
+        {
+            _logger.Warning(exception, "Could not set aside the unloadable tarball {Path}; delete it by hand", path);
+            return null;
+        }
+        catch (UnauthorizedAccessException exception)
+        {
+            _logger.Warning(exception, "Could not set aside the unloadable tarball {Path}; delete it by hand", path);
+            return null;
+        }
+    }
+
+    private static string RepositoryFolder(ImageReference image) =>
+        image.Repository.Replace('/', '_').Replace(':', '_');
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException exception)
+        {
+            _logger.Debug(exception, "Could not remove the temporary file {Path}", path);
+        }
+        catch (UnauthorizedAccessException exception)
+        {
+            _logger.Debug(exception, "Could not remove the temporary file {Path}", path);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using CacheFrom.Configuration;
+using CacheFrom.Recording;
+using CacheFrom.Tests.Support;
+
+namespace CacheFrom.Tests.Pipeline;
+
+[NonParallelizable]
+public sealed class RegistryCacheTests
+{
+    [TestCase(BuilderKind.BuildKit)]
+    [TestCase(BuilderKind.Classic)]
+    public async Task An_app_change_on_an_emptied_engine_reuses_every_builder_stage_step(BuilderKind builder)
+    {
+        using var sample = SampleProject.Create();
+        var log = new TestLogger();
+        var options = PipelineRunner.Options(sample, TestEnvironment.UniqueRepository("app-change"), builder, CacheMode.Registry);
+
+        var cold = await PipelineRunner.PublishAsync(options, log);
+        await EngineReset.EmptyAsync();
+        sample.ChangeApp();
+        var warm = await PipelineRunner.PublishAsync(options, log);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(cold.Runs("builder"), Has.Count.EqualTo(2).And.All.Matches<InstructionRecord>(i => !i.Cached), "the first run is cold");
+            Assert.That(warm.Stages.Single(s => s.Name == "builder").Winner, Does.EndWith(":feature-x--builder"));
+            Assert.That(warm.Runs("builder"), Has.Count.EqualTo(2).And.All.Matches<InstructionRecord>(i => i.Cached), "every builder RUN comes from the cache");
+            Assert.That(warm.Runs("stage-1").Single().Cached, Is.False, "the app step sees the changed app");
+        });
+        var output = await DockerCli.CheckAsync("run", "--rm", options.Image + ":feature-x");
+        Assert.That(output, Does.Contain("hello from the CacheFrom sample").And.Contain("changed"));
+    }
+
+    [TestCase(BuilderKind.BuildKit)]
+    [TestCase(BuilderKind.Classic)]
+    public async Task A_dependency_change_reuses_the_builder_steps_before_it(BuilderKind builder)
+    {
+        using var sample = SampleProject.Create();
+        var log = new TestLogger();
+        var options = PipelineRunner.Options(sample, TestEnvironment.UniqueRepository("deps-change"), builder, CacheMode.Registry);
+
+        await PipelineRunner.PublishAsync(options, log);
+        await EngineReset.EmptyAsync();
+        sample.ChangeDependencies();
+        var warm = await PipelineRunner.PublishAsync(options, log);
+
+        var runs = warm.Runs("builder");
+        Assert.Multiple(() =>
+        {
+            Assert.That(runs[0].Text, Does.Contain("installing system packages"));
+            Assert.That(runs[0].Cached, Is.True, "the system-package step comes from the cache");
+            Assert.That(runs[1].Cached, Is.False, "the dependency step re-runs for the new Gemfile.lock");
+        });
+    }
+
+    [Test]
+    public async Task Without_an_image_for_this_tag_the_main_candidate_is_used()
+    {
+        using var sample = SampleProject.Create();
+        var log = new TestLogger();
+        var repository = TestEnvironment.UniqueRepository("fallback");
+        await PipelineRunner.PublishAsync(PipelineRunner.Options(sample, repository, BuilderKind.BuildKit, CacheMode.Registry, tag: "main"), log);
+        await EngineReset.EmptyAsync();
+
+        var branch = await PipelineRunner.PublishAsync(PipelineRunner.Options(sample, repository, BuilderKind.BuildKit, CacheMode.Registry, tag: "feature-new"), log);
+
+        var builder = branch.Stages.Single(s => s.Name == "builder");
+        Assert.Multiple(() =>
+        {
+            Assert.That(builder.Candidates.Select(c => (c.Reference, c.Exists)), Is.EqualTo(new[]
+            {
+                ($"{repository}:feature-new--builder", false),
+                ($"{repository}:main--builder", true),
+            }));
+            Assert.That(builder.Winner, Is.EqualTo($"{repository}:main--builder"));
+            Assert.That(branch.Runs("builder"), Has.All.Matches<InstructionRecord>(i => i.Cached));
+        });
+    }
+
+    [Test]
+    public async Task Without_any_candidate_the_build_runs_cold_and_says_so()
+    {
+        using var sample = SampleProject.Create();
+        var log = new TestLogger();
+
+        var repository = TestEnvironment.UniqueRepository("cold");
+
+        var record = await PipelineRunner.PublishAsync(PipelineRunner.Options(sample, repository, BuilderKind.BuildKit, CacheMode.Registry), log);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(record.Stages.Select(s => s.Winner), Has.All.Null);
+            Assert.That(record.Stages.SelectMany(s => s.Candidates).Select(c => c.Reference), Has.Some.EndsWith(":master--builder"), "every fallback was checked");
+            Assert.That(record.Runs("builder"), Has.All.Matches<InstructionRecord>(i => !i.Cached));
+            Assert.That(log.Lines, Has.Some.Contains("no candidate exists"));
+            Assert.That(record.StepOf(PipelineStep.PushAll).Outcome, Is.EqualTo(StepOutcome.Succeeded));
+        });
+        Assert.That(await RegistryApi.TagExistsAsync(repository, "feature-x"), Is.True, "the final image is in the registry");
+        Assert.That(await RegistryApi.TagExistsAsync(repository, "feature-x--builder"), Is.True, "the builder stage image is in the registry");
+    }
+}
