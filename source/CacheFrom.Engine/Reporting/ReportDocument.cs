@@ -1,0 +1,130 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CacheFrom.Recording;
+
+namespace CacheFrom.Reporting;
+
+/// <summary>
+/// The JSON report, <c>cachefrom-report.json</c>, documented in docs/report.md. Durations are
+/// seconds as numbers (milliseconds precision), sizes are bytes, enum values are their C# names.
+/// </summary>
+internal sealed record ReportDocument(
+    int SchemaVersion,
+    string RunId,
+    string Image,
+    string Tag,
+    string Builder,
+    string Cache,
+    bool Push,
+    DateTimeOffset StartedAt,
+    ReportSummaryDocument Summary,
+    IReadOnlyList<ReportStepDocument> Steps,
+    IReadOnlyList<ReportStageDocument> Stages,
+    IReadOnlyList<ReportInstructionDocument> Instructions,
+    IReadOnlyList<string> QuarantinedTarballs)
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static ReportDocument From(RunRecord record, RunSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(summary);
+        var effective = RunInstructions.Effective(record).Select(i => i.Record).ToHashSet(ReferenceEqualityComparer.Instance);
+        return new ReportDocument(
+            CurrentSchemaVersion,
+            record.RunId,
+            record.Image,
+            record.Tag,
+            record.Builder.ToString(),
+            record.Cache.ToString(),
+            record.Push,
+            record.StartedAt,
+            new ReportSummaryDocument(
+                summary.Outcome.ToString(),
+                summary.Verdict,
+                ReportFormat.JsonSeconds(summary.FetchTime),
+                ReportFormat.JsonSeconds(summary.StoreTime),
+                ReportFormat.JsonSeconds(summary.BuildTime),
+                ReportFormat.JsonSeconds(summary.TotalTime),
+                summary.TimeSaved is { } saved ? ReportFormat.JsonSeconds(saved) : null,
+                summary.TimeSavedKnownFor,
+                summary.Net is { } net ? ReportFormat.JsonSeconds(net) : null,
+                summary.CachedInstructions,
+                summary.BuiltInstructions,
+                summary.BytesPulled,
+                summary.BytesPushed,
+                summary.BytesLoaded,
+                summary.BytesSaved),
+            record.Steps.Select(s => new ReportStepDocument(
+                s.Step.ToString(), s.Outcome.ToString(), s.StartedAt, ReportFormat.JsonSeconds(s.Duration), s.Message,
+                s.BytesPulled, s.BytesPushed, s.BytesLoaded, s.BytesSaved)).ToList(),
+            summary.Stages.Select(stage => new ReportStageDocument(
+                stage.Name, stage.IsFinal, stage.ImageReference, stage.Winner, stage.CachedInstructions, stage.BuiltInstructions,
+                (record.Stages.FirstOrDefault(s => s.Name == stage.Name)?.Candidates ?? []).Select(c => new ReportCandidateDocument(
+                    c.Reference, c.Source, c.Exists, ReportFormat.JsonSeconds(c.CheckDuration), c.Error)).ToList())).ToList(),
+            record.Instructions.Select(i => new ReportInstructionDocument(
+                i.Stage, i.Text, i.BuiltIn.ToString(), i.Cached, !effective.Contains(i), ReportFormat.JsonSeconds(i.Duration),
+                i.ColdDuration is { } cold ? ReportFormat.JsonSeconds(cold) : null)).ToList(),
+            [.. record.QuarantinedTarballs]);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    public static ReportDocument? FromJson(string json) => JsonSerializer.Deserialize<ReportDocument>(json, JsonOptions);
+}
+
+internal sealed record ReportSummaryDocument(
+    string Outcome,
+    string Verdict,
+    double FetchSeconds,
+    double StoreSeconds,
+    double BuildSeconds,
+    double TotalSeconds,
+    double? TimeSavedSeconds,
+    int TimeSavedKnownFor,
+    double? NetSeconds,
+    int CachedInstructions,
+    int BuiltInstructions,
+    long BytesPulled,
+    long BytesPushed,
+    long BytesLoaded,
+    long BytesSaved);
+
+internal sealed record ReportStepDocument(
+    string Step,
+    string Outcome,
+    DateTimeOffset StartedAt,
+    double DurationSeconds,
+    string? Message,
+    long BytesPulled,
+    long BytesPushed,
+    long BytesLoaded,
+    long BytesSaved);
+
+internal sealed record ReportStageDocument(
+    string Name,
+    bool IsFinal,
+    string? Image,
+    string? Winner,
+    int CachedInstructions,
+    int BuiltInstructions,
+    IReadOnlyList<ReportCandidateDocument> Candidates);
+
+internal sealed record ReportCandidateDocument(string Reference, string Source, bool Exists, double CheckSeconds, string? Error);
+
+/// <summary><c>RepeatInRun</c>: a cached repeat of an instruction another step of this run built (not counted as a cache hit).</summary>
+internal sealed record ReportInstructionDocument(
+    string Stage,
+    string Text,
+    string BuiltIn,
+    bool Cached,
+    bool RepeatInRun,
+    double DurationSeconds,
+    double? ColdDurationSeconds);

@@ -1,0 +1,50 @@
+using CacheFrom.Recording;
+
+namespace CacheFrom.Reporting;
+
+/// <summary>One instruction of the run as the sum counts it, with its identity.</summary>
+internal sealed record EffectiveInstruction(InstructionKey Key, InstructionRecord Record);
+
+/// <summary>
+/// The run's instructions counted once each. The final build re-runs the builder stage and finds
+/// it cached — cached by this very run, not by the cache that travelled here — so an instruction
+/// that was built by any step of the run counts as built, and only an instruction that no step
+/// built counts as a cache hit.
+/// </summary>
+internal static class RunInstructions
+{
+    public static IReadOnlyList<EffectiveInstruction> Effective(RunRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var order = new List<InstructionKey>();
+        var chosen = new Dictionary<InstructionKey, InstructionRecord>();
+        foreach (var (key, instruction) in Keyed(record.Instructions))
+        {
+            if (!chosen.TryGetValue(key, out var current))
+            {
+                order.Add(key);
+                chosen[key] = instruction;
+            }
+            else if (current.Cached && !instruction.Cached)
+            {
+                chosen[key] = instruction;
+            }
+        }
+
+        return order.Select(key => new EffectiveInstruction(key, chosen[key])).ToList();
+    }
+
+    /// <summary>Every instruction with its key; occurrences count within one build step and stage.</summary>
+    public static IEnumerable<(InstructionKey Key, InstructionRecord Record)> Keyed(IEnumerable<InstructionRecord> instructions)
+    {
+        var seen = new Dictionary<(PipelineStep, string, string), int>();
+        foreach (var instruction in instructions)
+        {
+            var text = InstructionKey.Normalise(instruction.Text);
+            var slot = (instruction.BuiltIn, instruction.Stage, text);
+            var occurrence = seen.GetValueOrDefault(slot) + 1;
+            seen[slot] = occurrence;
+            yield return (new InstructionKey(instruction.Stage, text, occurrence), instruction);
+        }
+    }
+}
