@@ -7,6 +7,10 @@ namespace CacheFrom.Tests.Pipeline;
 [NonParallelizable]
 public sealed class RegistryCacheTests
 {
+    // Every test starts where a CI runner starts: an engine with nothing but the base image.
+    [SetUp]
+    public Task StartFromAnEmptiedEngine() => EngineReset.EmptyAsync();
+
     [TestCase(BuilderKind.BuildKit)]
     [TestCase(BuilderKind.Classic)]
     public async Task An_app_change_on_an_emptied_engine_reuses_every_builder_stage_step(BuilderKind builder)

@@ -7,6 +7,10 @@ namespace CacheFrom.Tests.Pipeline;
 [NonParallelizable]
 public sealed class TarballCacheTests
 {
+    // Every test starts where a CI runner starts: an engine with nothing but the base image.
+    [SetUp]
+    public Task StartFromAnEmptiedEngine() => EngineReset.EmptyAsync();
+
     [TestCase(BuilderKind.BuildKit)]
     [TestCase(BuilderKind.Classic)]
     public async Task A_saved_tarball_survives_an_emptied_engine_and_feeds_the_next_build(BuilderKind builder)
