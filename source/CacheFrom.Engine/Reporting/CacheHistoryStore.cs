@@ -71,10 +71,38 @@ internal sealed class CacheHistoryStore
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(history);
-        if (settings.UsesTarball)
-            await WriteTarballAsync(settings, history, cancellationToken).ConfigureAwait(false);
-        if (settings.UsesRegistry && settings.Push && engine is not null)
-            await WriteRegistryAsync(settings, engine, history, cancellationToken).ConfigureAwait(false);
+        await WriteTarballAsync(settings, history, cancellationToken).ConfigureAwait(false);
+        if (engine is not null)
+            await PushAsync(settings, engine, history, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The tarball half of <see cref="WriteAsync"/> (for the SaveTarball step); does nothing unless the mode uses tarballs.</summary>
+    public async Task WriteTarballAsync(CacheFromSettings settings, CacheHistory history, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(history);
+        if (!settings.UsesTarball)
+            return;
+        var path = TarballPath(settings);
+        try
+        {
+            await AtomicFile.WriteAllTextAsync(path, history.ToJson(), cancellationToken).ConfigureAwait(false);
+            _logger.Information("Cache history: {Count} instructions written to {Path}", history.Count, path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _logger.Warning("Cache history {Path} could not be written ({Reason}); the next run will not know what the cache saves", path, exception.Message);
+        }
+    }
+
+    /// <summary>The registry half of <see cref="WriteAsync"/> (for the PushAll step); does nothing unless the mode uses the registry and pushes.</summary>
+    public async Task PushAsync(CacheFromSettings settings, DockerEngine engine, CacheHistory history, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(history);
+        if (settings.UsesRegistry && settings.Push)
+            await PushHistoryImageAsync(settings, engine, history, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<CacheHistory> ReadTarballAsync(CacheFromSettings settings, CancellationToken cancellationToken)
@@ -127,21 +155,7 @@ internal sealed class CacheHistoryStore
         return CacheHistory.Empty;
     }
 
-    private async Task WriteTarballAsync(CacheFromSettings settings, CacheHistory history, CancellationToken cancellationToken)
-    {
-        var path = TarballPath(settings);
-        try
-        {
-            await AtomicFile.WriteAllTextAsync(path, history.ToJson(), cancellationToken).ConfigureAwait(false);
-            _logger.Information("Cache history: {Count} instructions written to {Path}", history.Count, path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            _logger.Warning("Cache history {Path} could not be written ({Reason}); the next run will not know what the cache saves", path, exception.Message);
-        }
-    }
-
-    private async Task WriteRegistryAsync(CacheFromSettings settings, DockerEngine engine, CacheHistory history, CancellationToken cancellationToken)
+    private async Task PushHistoryImageAsync(CacheFromSettings settings, DockerEngine engine, CacheHistory history, CancellationToken cancellationToken)
     {
         var reference = HistoryReference(settings.Image, settings.Image.Tag);
         var context = Path.Combine(Path.GetTempPath(), "cachefrom-history-" + Guid.NewGuid().ToString("N"));
