@@ -5,6 +5,9 @@
 #load "../artifacts/cake-engine/references.cake"
 #load "../source/CacheFrom.Cake/content/recipe.cake"
 
+// Cake's working directory is the script's folder (cake/); the sample's paths start at the repository's root.
+Context.Environment.WorkingDirectory = MakeAbsolute(Directory(".."));
+
 CacheFromRecipe.Configure((context, options) =>
 {
     options.Image ??= "cachefrom/sample";
