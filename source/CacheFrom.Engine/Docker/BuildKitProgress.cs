@@ -4,7 +4,7 @@ namespace CacheFrom.Docker;
 /// Folds BuildKit status messages into one view: vertexes merged by digest (they repeat with
 /// more fields set), each step's output, and the step that failed.
 /// </summary>
-internal sealed class BuildKitProgress
+internal sealed class BuildKitProgress(string singleStageName = "stage-0")
 {
     private readonly Dictionary<string, Vertex> _vertexes = new(StringComparer.Ordinal);
     private readonly List<Vertex> _order = [];
@@ -24,6 +24,12 @@ internal sealed class BuildKitProgress
             vertex.Merge(update);
         }
 
+        foreach (var progress in status.Statuses)
+        {
+            if (_vertexes.GetValueOrDefault(progress.VertexDigest) is { } vertex)
+                vertex.Fetched = true;
+        }
+
         var lines = new List<string>();
         foreach (var log in status.Logs)
         {
@@ -34,7 +40,7 @@ internal sealed class BuildKitProgress
                 if (trimmed.Length == 0)
                     continue;
                 vertex?.Output.Add(trimmed);
-                lines.Add(vertex?.Step is { } step ? $"[{step.Stage} {step.Number}/{step.Total}] {trimmed}" : trimmed);
+                lines.Add(vertex?.Step is { } step ? $"[{StageOf(step)} {step.Number}/{step.Total}] {trimmed}" : trimmed);
             }
         }
 
@@ -45,7 +51,7 @@ internal sealed class BuildKitProgress
     public IReadOnlyList<BuildInstruction> Instructions =>
         _order
             .Where(v => v.Step is not null)
-            .Select(v => new BuildInstruction(v.Step!.Stage, v.Step.Text, v.Cached, v.Duration))
+            .Select(v => new BuildInstruction(StageOf(v.Step!), v.Step!.Text, v.IsCached, v.Duration))
             .ToList();
 
     /// <summary>The step whose vertex reported an error (a step before BuildKit's own work), or null.</summary>
@@ -67,8 +73,19 @@ internal sealed class BuildKitProgress
         }
     }
 
+    // BuildKit leaves the stage out of step names when the Dockerfile has a single stage.
+    private string StageOf(BuildKitStepName step) => step.Stage.Length > 0 ? step.Stage : singleStageName;
+
+    /// <summary>The stage a failed step belongs to (named the way <see cref="Instructions"/> name it).</summary>
+    public string StageOfStep(BuildKitStepName step) => StageOf(step);
+
     private sealed class Vertex
     {
+        public bool Fetched { get; set; }
+
+        // A FROM does no work unless it fetches the image; BuildKit may still call it uncached.
+        public bool IsCached => Cached || (Step is { } step && step.Text.StartsWith("FROM ", StringComparison.OrdinalIgnoreCase) && !Fetched);
+
         public string Name { get; private set; } = "";
 
         public BuildKitStepName? Step { get; private set; }

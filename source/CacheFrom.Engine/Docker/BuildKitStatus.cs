@@ -7,13 +7,14 @@ namespace CacheFrom.Docker;
 /// <c>moby.buildkit.trace</c> line). Only the fields the build report needs; no package ships
 /// the message types, so they are read field by field (numbers from BuildKit's control.proto).
 /// </summary>
-internal sealed record BuildKitStatus(IReadOnlyList<BuildKitVertex> Vertexes, IReadOnlyList<BuildKitLog> Logs)
+internal sealed record BuildKitStatus(IReadOnlyList<BuildKitVertex> Vertexes, IReadOnlyList<BuildKitVertexStatus> Statuses, IReadOnlyList<BuildKitLog> Logs)
 {
     public static BuildKitStatus Parse(string base64) => Parse(Convert.FromBase64String(base64));
 
     public static BuildKitStatus Parse(byte[] bytes)
     {
         var vertexes = new List<BuildKitVertex>();
+        var statuses = new List<BuildKitVertexStatus>();
         var logs = new List<BuildKitLog>();
         var input = new CodedInputStream(bytes);
         uint tag;
@@ -24,6 +25,9 @@ internal sealed record BuildKitStatus(IReadOnlyList<BuildKitVertex> Vertexes, IR
                 case 1 when WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited:
                     vertexes.Add(ParseVertex(input.ReadBytes()));
                     break;
+                case 2 when WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited:
+                    statuses.Add(ParseVertexStatus(input.ReadBytes()));
+                    break;
                 case 3 when WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited:
                     logs.Add(ParseLog(input.ReadBytes()));
                     break;
@@ -33,7 +37,7 @@ internal sealed record BuildKitStatus(IReadOnlyList<BuildKitVertex> Vertexes, IR
             }
         }
 
-        return new BuildKitStatus(vertexes, logs);
+        return new BuildKitStatus(vertexes, statuses, logs);
     }
 
     private static BuildKitVertex ParseVertex(ByteString bytes)
@@ -58,6 +62,27 @@ internal sealed record BuildKitStatus(IReadOnlyList<BuildKitVertex> Vertexes, IR
         }
 
         return new BuildKitVertex(digest, name, cached, started, completed, error.Length == 0 ? null : error);
+    }
+
+    private static BuildKitVertexStatus ParseVertexStatus(ByteString bytes)
+    {
+        string id = "", vertex = "";
+        long current = 0, total = 0;
+        var input = bytes.CreateCodedInput();
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            switch (WireFormat.GetTagFieldNumber(tag))
+            {
+                case 1: id = input.ReadString(); break;
+                case 2: vertex = input.ReadString(); break;
+                case 4: current = input.ReadInt64(); break;
+                case 5: total = input.ReadInt64(); break;
+                default: input.SkipLastField(); break;
+            }
+        }
+
+        return new BuildKitVertexStatus(id, vertex, current, total);
     }
 
     private static BuildKitLog ParseLog(ByteString bytes)

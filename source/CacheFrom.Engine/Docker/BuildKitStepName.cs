@@ -5,7 +5,7 @@ namespace CacheFrom.Docker;
 /// <summary>
 /// A Dockerfile step as BuildKit names its vertex: <c>[builder 2/4] RUN …</c>,
 /// <c>[stage-1 3/3] COPY …</c>, <c>[ 2/10] RUN …</c> (a lone stage has no name; the step number
-/// is padded), optionally after a platform (<c>[linux/amd64 builder 1/3]</c>). Anything else —
+/// is padded; <see cref="Stage"/> is then empty), optionally after a platform (<c>[linux/amd64 builder 1/3]</c>). Anything else —
 /// <c>[internal] load …</c>, <c>exporting to image</c> — is BuildKit's own work, not a step.
 /// </summary>
 internal sealed partial record BuildKitStepName(string Stage, int Number, int Total, string Text)
@@ -20,7 +20,7 @@ internal sealed partial record BuildKitStepName(string Stage, int Number, int To
         var stage = match.Groups["prefix"].Value
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .LastOrDefault(token => !token.Contains('/', StringComparison.Ordinal))
-            ?? "stage-0";
+            ?? "";
         return new BuildKitStepName(
             stage,
             int.Parse(match.Groups["number"].Value, System.Globalization.CultureInfo.InvariantCulture),

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CacheFrom.Configuration;
+using CacheFrom.Dockerfiles;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
@@ -25,7 +26,7 @@ internal sealed class BuildOperations(EngineConnection connection, ImageOperatio
 
         var operation = $"the build of {request.DisplayName}";
         var throttle = new ProgressThrottle(connection.Time);
-        var run = new BuildRun(request, connection.Time);
+        var run = new BuildRun(request, SingleStageName(request.DockerfilePath), connection.Time);
         try
         {
             await connection.RunAsync(operation, async () =>
@@ -76,6 +77,22 @@ internal sealed class BuildOperations(EngineConnection connection, ImageOperatio
             + "The engine may have stopped mid-build; run the build again.",
             null,
             []);
+    }
+
+    /// <summary>The name BuildKit leaves out of step names when the Dockerfile has one stage.</summary>
+    private string SingleStageName(string dockerfilePath)
+    {
+        try
+        {
+            var stages = DockerfileParser.Parse(dockerfilePath).Stages;
+            return stages.Count == 1 ? stages[0].Label : "stage-0";
+        }
+        catch (Exception exception) when (exception is CacheFromException or IOException or FormatException)
+        {
+            // The engine will say what is wrong with the Dockerfile; the label is only cosmetic.
+            connection.Logger.Debug("Could not read the stages of {Dockerfile}: {Reason}", dockerfilePath, exception.Message);
+            return "stage-0";
+        }
     }
 
     private static ImageBuildParameters Parameters(ImageBuildRequest request, string dockerfileName)

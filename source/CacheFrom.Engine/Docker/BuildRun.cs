@@ -7,9 +7,9 @@ namespace CacheFrom.Docker;
 /// The state of one build as its response stream tells it, for either builder: the steps, the
 /// reported image id, the errors, and the output a failure carries.
 /// </summary>
-internal sealed class BuildRun(ImageBuildRequest request, TimeProvider time)
+internal sealed class BuildRun(ImageBuildRequest request, string singleStageName, TimeProvider time)
 {
-    private readonly BuildKitProgress _buildKit = new();
+    private readonly BuildKitProgress _buildKit = new(singleStageName);
     private readonly ClassicBuildProgress _classic = new(time);
     private readonly OutputTail _tail = new();
     private readonly List<string> _errors = [];
@@ -76,7 +76,7 @@ internal sealed class BuildRun(ImageBuildRequest request, TimeProvider time)
             if (_buildKit.Failed is { } failed)
             {
                 if (failed.Step is { } step)
-                    return BuildFailures.AtStep(request, step.Stage, $"step {step.Number}/{step.Total}", step.Text, failed.Error, Output(failed.Output));
+                    return BuildFailures.AtStep(request, _buildKit.StageOfStep(step), $"step {step.Number}/{step.Total}", step.Text, failed.Error, Output(failed.Output));
                 return BuildFailures.General(request, $"{failed.Name}: {failed.Error}", Output(failed.Output));
             }
 

@@ -83,7 +83,7 @@ internal sealed partial class ClassicBuildProgress(TimeProvider timeProvider)
                 _stageCount++;
             }
 
-            _current = new Step(line, _stage, text, int.Parse(step.Groups["total"].Value, CultureInfo.InvariantCulture), timeProvider.GetTimestamp(), from.Success);
+            _current = new Step(line, _stage, text, int.Parse(step.Groups["total"].Value, CultureInfo.InvariantCulture), timeProvider.GetTimestamp(), from.Success, global: _stageCount == 0);
             _current.Output.Add(line);
             return;
         }
@@ -101,6 +101,9 @@ internal sealed partial class ClassicBuildProgress(TimeProvider timeProvider)
             return;
         var step = _current;
         _current = null;
+        // ARGs before the first FROM belong to no stage, and BuildKit does not report them either.
+        if (step.Global)
+            return;
         // FROM does no work of its own unless it pulls: report it cached like BuildKit does.
         var cached = step.Cached || (step.IsFrom && !step.Pulled);
         _finished.Add(new BuildInstruction(step.Stage, step.Text, cached, timeProvider.GetElapsedTime(step.StartedAt)));
@@ -112,8 +115,10 @@ internal sealed partial class ClassicBuildProgress(TimeProvider timeProvider)
     [GeneratedRegex(@"^FROM\s+(?:--\S+\s+)*\S+(?:\s+AS\s+(?<name>\S+))?\s*$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex FromPattern();
 
-    private sealed class Step(string line, string stage, string text, int total, long startedAt, bool isFrom)
+    private sealed class Step(string line, string stage, string text, int total, long startedAt, bool isFrom, bool global)
     {
+        public bool Global { get; } = global;
+
         public string Line { get; } = line;
 
         public string Stage { get; } = stage;

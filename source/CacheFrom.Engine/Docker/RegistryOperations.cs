@@ -12,12 +12,16 @@ namespace CacheFrom.Docker;
 /// </summary>
 internal sealed class RegistryOperations(EngineConnection connection)
 {
-    public async Task<TransferResult> PushAsync(ImageReference reference, RegistryCredentials? credentials, CancellationToken cancellationToken = default)
+    public Task<TransferResult> PushAsync(ImageReference reference, RegistryCredentials? credentials, CancellationToken cancellationToken = default) =>
+        PushAsync(reference, credentials, heartbeat: null, cancellationToken);
+
+    /// <summary><paramref name="heartbeat"/> is called on every progress message (a caller's stall detection).</summary>
+    public async Task<TransferResult> PushAsync(ImageReference reference, RegistryCredentials? credentials, Action? heartbeat, CancellationToken cancellationToken = default)
     {
         var image = reference.ToString();
         var registry = RegistryName(reference);
         connection.Logger.Information("Pushing {Image}", image);
-        var (tally, throttle, progress, errors) = Track("Pushing", image);
+        var (tally, throttle, progress, errors) = Track("Pushing", image, heartbeat);
         try
         {
             await connection.RunAsync($"the push of {image}", () => connection.Client.Images.PushImageAsync(
@@ -40,12 +44,16 @@ internal sealed class RegistryOperations(EngineConnection connection)
         return result;
     }
 
-    public async Task<TransferResult> PullAsync(ImageReference reference, RegistryCredentials? credentials, CancellationToken cancellationToken = default)
+    public Task<TransferResult> PullAsync(ImageReference reference, RegistryCredentials? credentials, CancellationToken cancellationToken = default) =>
+        PullAsync(reference, credentials, heartbeat: null, cancellationToken);
+
+    /// <summary><paramref name="heartbeat"/> is called on every progress message (a caller's stall detection).</summary>
+    public async Task<TransferResult> PullAsync(ImageReference reference, RegistryCredentials? credentials, Action? heartbeat, CancellationToken cancellationToken = default)
     {
         var image = reference.ToString();
         var registry = RegistryName(reference);
         connection.Logger.Information("Pulling {Image}", image);
-        var (tally, throttle, progress, errors) = Track("Pulling", image);
+        var (tally, throttle, progress, errors) = Track("Pulling", image, heartbeat);
         try
         {
             await connection.RunAsync($"the pull of {image}", () => connection.Client.Images.CreateImageAsync(
@@ -70,13 +78,14 @@ internal sealed class RegistryOperations(EngineConnection connection)
     /// <summary>The registry as users write it; Docker Hub when the reference names none.</summary>
     public static string RegistryName(ImageReference reference) => reference.Registry ?? "docker.io";
 
-    private (LayerTally Tally, ProgressThrottle Throttle, IProgress<JSONMessage> Progress, List<string> Errors) Track(string verb, string image)
+    private (LayerTally Tally, ProgressThrottle Throttle, IProgress<JSONMessage> Progress, List<string> Errors) Track(string verb, string image, Action? heartbeat)
     {
         var tally = new LayerTally();
         var throttle = new ProgressThrottle(connection.Time);
         var errors = new List<string>();
         var progress = new CallbackProgress<JSONMessage>(message =>
         {
+            heartbeat?.Invoke();
             if (message.Error?.Message is { Length: > 0 } error)
                 errors.Add(error);
             tally.Apply(message);

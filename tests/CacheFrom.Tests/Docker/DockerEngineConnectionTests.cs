@@ -1,0 +1,57 @@
+using CacheFrom.Docker;
+using CacheFrom.Tests.Support;
+
+namespace CacheFrom.Tests.Docker;
+
+public class DockerEngineConnectionTests
+{
+    [Test]
+    public async Task Connecting_to_the_local_engine_negotiates_the_highest_shared_api_version()
+    {
+        var log = new TestLogger();
+
+        await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
+
+        var engineVersion = (await DockerCli.CheckAsync("version", "--format", "{{.Server.APIVersion}}")).Trim();
+        var expected = Version.Parse(engineVersion) < ApiVersionNegotiation.ClientMaximum ? engineVersion : ApiVersionNegotiation.ClientMaximum.ToString();
+        Assert.That(engine.ApiVersion, Is.EqualTo(expected));
+        Assert.That(engine.Endpoint, Does.StartWith("unix://").Or.StartWith("tcp://"));
+    }
+
+    [Test]
+    public void Connecting_where_no_engine_listens_names_the_endpoint_and_how_to_point_elsewhere()
+    {
+        var log = new TestLogger();
+
+        var exception = Assert.ThrowsAsync<DockerEngineUnavailableException>(() => DockerEngine.ConnectAsync("unix:///tmp/nope.sock", log.Logger));
+
+        Assert.That(exception!.Message, Does.Contain("unix:///tmp/nope.sock"));
+        Assert.That(exception.Message, Does.Contain("DOCKER_HOST"));
+        TestContext.Out.WriteLine(exception.Message);
+    }
+
+    [Test]
+    public void Connecting_to_a_closed_tcp_port_says_the_connection_was_refused()
+    {
+        var log = new TestLogger();
+
+        var exception = Assert.ThrowsAsync<DockerEngineUnavailableException>(() => DockerEngine.ConnectAsync("tcp://127.0.0.1:5998", log.Logger));
+
+        Assert.That(exception!.Message, Does.Contain("tcp://127.0.0.1:5998").And.Contain("connection refused"));
+    }
+
+    [TestCase("1.12", "1.41", "1.41")]
+    [TestCase("1.44", "1.99", "1.54")]
+    public void The_api_version_is_the_highest_both_sides_speak(string engineMinimum, string engineMaximum, string expected)
+    {
+        Assert.That(ApiVersionNegotiation.Negotiate(engineMaximum, engineMinimum, "test").ToString(), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void An_engine_older_than_api_1_41_is_refused_with_an_upgrade_hint()
+    {
+        var exception = Assert.Throws<CacheFromException>(() => ApiVersionNegotiation.Negotiate("1.40", "1.12", "tcp://old:2375"));
+
+        Assert.That(exception!.Message, Does.Contain("tcp://old:2375").And.Contain("Upgrade"));
+    }
+}
