@@ -2,6 +2,7 @@ using CacheFrom;
 using CacheFrom.Configuration;
 using CacheFrom.Pipeline;
 using CacheFrom.Recording;
+using CacheFrom.Reporting;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -143,20 +144,22 @@ public sealed class CacheFromRun : IDisposable
         }
     }
 
-    /// <summary>DockerPublish's own action: one line per step of this run, as the engine recorded it.</summary>
-    public void Summarize()
+    /// <summary>
+    /// DockerPublish's own action, after every step: the run's report (summary table in the log,
+    /// JSON/Markdown/HTML in the report directory, $GITHUB_STEP_SUMMARY). A report that cannot be
+    /// written is a warning: the image is built.
+    /// </summary>
+    public async System.Threading.Tasks.Task WriteReportAsync()
     {
-        var record = Pipeline.Record;
-        foreach (var step in record.Steps)
+        var pipeline = Pipeline;
+        try
         {
-            var text = $"{step.Step,-18} {step.Outcome,-9} {step.Duration.TotalSeconds,6:0.0} s";
-            if (step.Message is { Length: > 0 } message)
-                text += "  " + message;
-            _context.Log.Information("{0}", text);
+            await ReportWriter.WriteAsync(pipeline.Record, pipeline.Settings.ReportDir, _logger, _cancellation.Token).ConfigureAwait(false);
         }
-
-        foreach (var stage in record.Stages)
-            _context.Log.Information("{0} {1}: cache {2}", stage.IsFinal ? "final image" : "stage image", stage.ImageReference, stage.Winner ?? "none (cold)");
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _logger.Warning("The CacheFrom report could not be written to {ReportDir}: {Reason}", pipeline.Settings.ReportDir, exception.Message);
+        }
     }
 
     public void Dispose()

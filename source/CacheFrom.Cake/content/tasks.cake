@@ -45,11 +45,11 @@ CacheFromRecipe.SaveTarball = Task("SaveTarball")
     .Does<CacheFromRun>((context, run) => run.RunAsync(PipelineStep.SaveTarball));
 
 CacheFromRecipe.DockerPublish = Task("DockerPublish")
-    .Description("The whole pipeline: load, resolve, build the stages, push, save; steps whose mode is off are skipped.")
+    .Description("The whole pipeline (load, resolve, build the stages, push, save; steps whose mode is off are skipped), then the run's report.")
     .IsDependentOn(CacheFromRecipe.LoadTarball)
     .IsDependentOn(CacheFromRecipe.ResolveCache)
     .IsDependentOn(CacheFromRecipe.BuildBuilderStage)
     .IsDependentOn(CacheFromRecipe.BuildFinalStage)
     .IsDependentOn(CacheFromRecipe.PushAll)
     .IsDependentOn(CacheFromRecipe.SaveTarball)
-    .Does<CacheFromRun>((context, run) => run.Summarize());
+    .Does<CacheFromRun>((context, run) => run.WriteReportAsync());
