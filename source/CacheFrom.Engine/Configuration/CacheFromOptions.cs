@@ -54,4 +54,7 @@ public sealed class CacheFromOptions
 
     /// <summary>The Docker engine endpoint. Default: <c>DOCKER_HOST</c>, else the local socket.</summary>
     public string? DockerHost { get; set; }
+
+    /// <summary>Retries of registry checks, pulls and pushes. Default: <see cref="Resilience.RetryDefaults"/>.</summary>
+    public Resilience.RetryOptions? Retry { get; set; }
 }

@@ -45,6 +45,9 @@ public sealed class CacheFromSettings
 
     public string? DockerHost { get; init; }
 
+    /// <summary>Retries of registry checks, pulls and pushes (defaults: <see cref="Resilience.RetryDefaults"/>).</summary>
+    public Resilience.RetryOptions Retry { get; init; } = new();
+
     public bool UsesRegistry => Cache is CacheMode.Registry or CacheMode.Both;
 
     public bool UsesTarball => Cache is CacheMode.Tarball or CacheMode.Both;
@@ -100,6 +103,9 @@ public sealed class CacheFromSettings
                 problems.Add($"docker-secrets '{secret.Id}': environment variable '{secret.Location}' is not set");
         }
 
+        if (options.Retry is not null)
+            problems.AddRange(options.Retry.Validate());
+
         if (problems.Count > 0)
             throw new CacheFromConfigurationException(problems);
 
@@ -124,6 +130,7 @@ public sealed class CacheFromSettings
             WorkingDirectory = workingDirectory,
             ReportDir = Path.GetFullPath(options.ReportDir ?? CacheFromDefaults.ReportDir, workingDirectory),
             DockerHost = options.DockerHost ?? env.GetValueOrDefault("DOCKER_HOST"),
+            Retry = options.Retry ?? new(),
         };
     }
 }

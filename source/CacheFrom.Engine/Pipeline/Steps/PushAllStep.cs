@@ -1,4 +1,5 @@
 using CacheFrom.Recording;
+using CacheFrom.Resilience;
 
 namespace CacheFrom.Pipeline.Steps;
 
@@ -13,11 +14,13 @@ internal sealed class PushAllStep : IPipelineStep
     public async Task ExecuteAsync(RunContext context, StepRecord record, CancellationToken cancellationToken)
     {
         var settings = context.Settings;
+        // Transient registry faults are retried (bounded); a stalled push is cancelled on our side after StallTimeout.
+        var retry = new RetryExecutor(settings.Retry, TimeProvider.System, context.Logger);
         var final = context.Stages.Single(s => s.IsFinal);
         RequireBuilt(context, final);
         try
         {
-            var transfer = await context.Engine.PushAsync(final.Image, settings.Credentials, cancellationToken).ConfigureAwait(false);
+            var transfer = await PushAsync(context, retry, final, cancellationToken).ConfigureAwait(false);
             record.BytesPushed += transfer.Bytes;
         }
         catch (RegistryException exception)
@@ -33,7 +36,7 @@ internal sealed class PushAllStep : IPipelineStep
             try
             {
                 RequireBuilt(context, stage);
-                var transfer = await context.Engine.PushAsync(stage.Image, settings.Credentials, cancellationToken).ConfigureAwait(false);
+                var transfer = await PushAsync(context, retry, stage, cancellationToken).ConfigureAwait(false);
                 record.BytesPushed += transfer.Bytes;
             }
             catch (CacheFromException exception)
@@ -43,6 +46,12 @@ internal sealed class PushAllStep : IPipelineStep
             }
         }
     }
+
+    private static Task<Docker.TransferResult> PushAsync(RunContext context, RetryExecutor retry, StageImage stage, CancellationToken cancellationToken) =>
+        retry.ExecuteAsync(
+            new RegistryOperation($"push of {stage.Image}", Docker.RegistryOperations.RegistryName(stage.Image), AttemptLimit.Stall),
+            (heartbeat, token) => context.Engine.PushAsync(stage.Image, context.Settings.Credentials, heartbeat, token),
+            cancellationToken);
 
     private static void RequireBuilt(RunContext context, StageImage stage)
     {

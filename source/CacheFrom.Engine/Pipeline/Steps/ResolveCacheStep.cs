@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CacheFrom.Configuration;
 using CacheFrom.Recording;
 using CacheFrom.References;
+using CacheFrom.Resilience;
 
 namespace CacheFrom.Pipeline.Steps;
 
@@ -16,6 +17,8 @@ internal sealed class ResolveCacheStep : IPipelineStep
 
     public async Task ExecuteAsync(RunContext context, StepRecord record, CancellationToken cancellationToken)
     {
+        // Transient registry faults are retried (bounded) before a candidate counts as unreadable.
+        var retry = new RetryExecutor(context.Settings.Retry, TimeProvider.System, context.Logger);
         var registryProblem = (string?)null;
         foreach (var stage in context.Stages)
         {
@@ -24,7 +27,7 @@ internal sealed class ResolveCacheStep : IPipelineStep
             stageRecord.Winner = null;
             foreach (var candidate in stage.Candidates)
             {
-                var (found, source, error) = await CheckAsync(context, candidate, registryProblem, cancellationToken).ConfigureAwait(false);
+                var (found, source, error) = await CheckAsync(context, retry, candidate, registryProblem, cancellationToken).ConfigureAwait(false);
                 if (error is not null && registryProblem is null)
                 {
                     // One unreachable or refusing registry is enough to know: don't ask it again for every candidate.
@@ -46,11 +49,11 @@ internal sealed class ResolveCacheStep : IPipelineStep
                 context.Logger.Information("Cache for {Stage}: no candidate exists; it builds cold", stage.Name);
         }
 
-        await PullWinnersAsync(context, record, cancellationToken).ConfigureAwait(false);
+        await PullWinnersAsync(context, retry, record, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<(CandidateRecord Found, string Source, string? Error)> CheckAsync(
-        RunContext context, ImageReference candidate, string? registryProblem, CancellationToken cancellationToken)
+        RunContext context, RetryExecutor retry, ImageReference candidate, string? registryProblem, CancellationToken cancellationToken)
     {
         var settings = context.Settings;
         var stopwatch = Stopwatch.StartNew();
@@ -63,7 +66,10 @@ internal sealed class ResolveCacheStep : IPipelineStep
 
         try
         {
-            var remote = await context.Engine.InspectRemoteAsync(candidate, settings.Credentials, cancellationToken).ConfigureAwait(false);
+            var remote = await retry.ExecuteAsync(
+                new RegistryOperation($"registry check of {candidate}", RegistryName(candidate), AttemptLimit.Timeout),
+                (_, token) => context.Engine.InspectRemoteAsync(candidate, settings.Credentials, token),
+                cancellationToken).ConfigureAwait(false);
             return (Done(candidate, "registry", remote is not null, stopwatch), "registry", null);
         }
         catch (RegistryException exception)
@@ -75,7 +81,9 @@ internal sealed class ResolveCacheStep : IPipelineStep
     private static CandidateRecord Done(ImageReference candidate, string source, bool exists, Stopwatch stopwatch, string? error = null) =>
         new(candidate.ToString(), source) { Exists = exists, CheckDuration = stopwatch.Elapsed, Error = error };
 
-    private static async Task PullWinnersAsync(RunContext context, StepRecord record, CancellationToken cancellationToken)
+    private static string RegistryName(ImageReference reference) => Docker.RegistryOperations.RegistryName(reference);
+
+    private static async Task PullWinnersAsync(RunContext context, RetryExecutor retry, StepRecord record, CancellationToken cancellationToken)
     {
         var settings = context.Settings;
         var builderNeedsLocalImages = settings.Builder == BuilderKind.Classic
@@ -91,7 +99,10 @@ internal sealed class ResolveCacheStep : IPipelineStep
                 var winner = s.Stage.Candidates.First(c => c.ToString() == s.Record.Winner);
                 try
                 {
-                    var transfer = await context.Engine.PullAsync(winner, settings.Credentials, cancellationToken).ConfigureAwait(false);
+                    var transfer = await retry.ExecuteAsync(
+                        new RegistryOperation($"pull of {winner}", RegistryName(winner), AttemptLimit.Stall),
+                        (heartbeat, token) => context.Engine.PullAsync(winner, settings.Credentials, heartbeat, token),
+                        cancellationToken).ConfigureAwait(false);
                     return (s.Record, Bytes: transfer.Bytes, Error: (string?)null);
                 }
                 catch (RegistryException exception)
