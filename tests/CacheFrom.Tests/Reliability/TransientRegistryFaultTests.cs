@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using CacheFrom.Configuration;
+using CacheFrom.Recording;
+using CacheFrom.Tests.Support;
+
+namespace CacheFrom.Tests.Reliability;
+
+/// <summary>
+/// A fault-injecting proxy between the engine and the registry: cache reads degrade to a cold
+/// build, pushes succeed after retries or fail clearly within a bounded time, nothing hangs.
+/// </summary>
+[NonParallelizable]
+[Category("Docker")]
+public sealed class TransientRegistryFaultTests
+{
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task A_registry_that_refuses_connections_is_retried_then_the_build_runs_cold(CancellationToken cancellationToken)
+    {
+        await using var proxy = FaultProxy.Start(TestEnvironment.Registry, FaultMode.Refuse);
+        using var sample = SampleProject.Create(slowSeconds: 1);
+        var log = new TestLogger();
+        var options = PipelineRunner.Options(sample, $"{proxy.Address}/cachefrom-tests/refused", BuilderKind.BuildKit, CacheMode.Registry);
+        options.Push = false;
+        options.Retry = ReliabilitySupport.FastRetries();
+
+        var record = await PipelineRunner.PublishAsync(options, log, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(log.Retries(), Has.Count.EqualTo(3), "three retries of the first check, then no more asking");
+            Assert.That(record.StepOf(PipelineStep.ResolveCache).Outcome, Is.EqualTo(StepOutcome.Degraded));
+            Assert.That(record.StepOf(PipelineStep.ResolveCache).Message, Does.Contain("connection refused").And.Contain("4 attempts"));
+            Assert.That(record.StepOf(PipelineStep.BuildFinalStage).Outcome, Is.EqualTo(StepOutcome.Succeeded));
+        });
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task A_push_through_resetting_connections_succeeds_once_the_registry_recovers(CancellationToken cancellationToken)
+    {
+        await using var proxy = FaultProxy.Start(TestEnvironment.Registry, FaultMode.Reset);
+        proxy.FaultAfterBytes = 0;
+        using var sample = SampleProject.Create(slowSeconds: 1);
+        var log = new TestLogger();
+        var repository = $"cachefrom-tests/reset-{Guid.NewGuid().ToString("N")[..8]}";
+        var options = PipelineRunner.Options(sample, $"{proxy.Address}/{repository}", BuilderKind.BuildKit, CacheMode.Registry);
+        options.Retry = ReliabilitySupport.FastRetries();
+
+        var heal = ReliabilitySupport.WhenAsync(() => log.Retries().Any(l => l.Contains("push of", StringComparison.Ordinal)), () => proxy.Mode = FaultMode.Pass, TimeSpan.FromSeconds(90), cancellationToken);
+        var record = await PipelineRunner.PublishAsync(options, log, cancellationToken);
+        await heal;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(log.Retries(), Has.Some.Contains("push of"));
+            Assert.That(record.StepOf(PipelineStep.PushAll).Outcome, Is.EqualTo(StepOutcome.Succeeded));
+        });
+        Assert.That(await RegistryApi.TagExistsAsync($"{TestEnvironment.Registry}/{repository}", "feature-x"), Is.True, "the final image reached the registry");
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task A_stalled_push_fails_with_a_clear_message_within_a_bounded_time(CancellationToken cancellationToken)
+    {
+        await using var proxy = FaultProxy.Start(TestEnvironment.Registry, FaultMode.Pass);
+        using var sample = SampleProject.Create(slowSeconds: 1);
+        var log = new TestLogger();
+        var options = PipelineRunner.Options(sample, $"{proxy.Address}/cachefrom-tests/stalled-{Guid.NewGuid().ToString("N")[..8]}", BuilderKind.BuildKit, CacheMode.Registry);
+        options.Retry = ReliabilitySupport.FastRetries(stallTimeout: TimeSpan.FromSeconds(3));
+        options.Retry.MaxRetryAttempts = 1;
+
+        await using var pipeline = await CacheFrom.Pipeline.CachePipeline.OpenAsync(options, log.Logger, cancellationToken: cancellationToken);
+        await pipeline.ResolveCacheAsync(cancellationToken);
+        await pipeline.BuildBuilderStageAsync(cancellationToken);
+        await pipeline.BuildFinalStageAsync(cancellationToken);
+        proxy.Mode = FaultMode.Stall;
+        proxy.FaultAfterBytes = 0;
+        var clock = Stopwatch.StartNew();
+        var exception = Assert.ThrowsAsync<RegistryException>(() => pipeline.PushAllAsync(cancellationToken));
+        clock.Stop();
+
+        TestContext.Progress.WriteLine($"push failed after {clock.Elapsed.TotalSeconds:0.0} s: {exception!.Message}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception.Message, Does.Contain("Pushing the image").And.Contain("stalled").And.Contain(proxy.Address));
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "two stalled attempts of 3 s, a short delay and the engine's own answer");
+        });
+    }
+}

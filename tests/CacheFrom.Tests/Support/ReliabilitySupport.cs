@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using CacheFrom.Resilience;
+
+namespace CacheFrom.Tests.Support;
+
+/// <summary>Small helpers shared by the reliability tests.</summary>
+internal static class ReliabilitySupport
+{
+    /// <summary>Retries short enough for a test to see several attempts in a second or two.</summary>
+    public static RetryOptions FastRetries(TimeSpan? stallTimeout = null) => new()
+    {
+        MaxRetryAttempts = 3,
+        BaseDelay = TimeSpan.FromMilliseconds(100),
+        MaxDelay = TimeSpan.FromMilliseconds(400),
+        UseJitter = false,
+        AttemptTimeout = TimeSpan.FromSeconds(10),
+        StallTimeout = stallTimeout ?? TimeSpan.FromSeconds(10),
+    };
+
+    /// <summary>Waits (bounded) until <paramref name="condition"/> holds, then runs <paramref name="then"/>; used to heal a fault once it has bitten.</summary>
+    public static async Task WhenAsync(Func<bool> condition, Action then, TimeSpan within, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > within)
+                return;
+            await Task.Delay(20, cancellationToken);
+        }
+
+        then();
+    }
+
+    /// <summary>The log lines of retries (the executor's Warning template).</summary>
+    public static IReadOnlyList<string> Retries(this TestLogger log) =>
+        log.Warnings.Where(l => l.Contains("Transient failure in the", StringComparison.Ordinal)).ToList();
+}
