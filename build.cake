@@ -72,7 +72,11 @@ Task("Recipe")
     .IsDependentOn("StartEngine")
     .Does(() =>
     {
-        var arguments = new ProcessArgumentBuilder().Append("cake").AppendQuoted(recipeScript.FullPath);
+        // Cake keeps its own options (--verbosity, …) out of the arguments: the verbosity is passed on explicitly.
+        var arguments = new ProcessArgumentBuilder()
+            .Append("cake")
+            .AppendQuoted(recipeScript.FullPath)
+            .Append("--verbosity=" + Context.Log.Verbosity.ToString().ToLowerInvariant());
         foreach (var (name, values) in Context.Arguments.GetArguments())
         {
             foreach (var value in values.DefaultIfEmpty(""))
