@@ -1,0 +1,54 @@
+using CacheFrom.BuildKit.Session;
+using CacheFrom.Configuration;
+using CacheFrom.Sessions;
+using CacheFrom.Tests.Support;
+
+namespace CacheFrom.Tests.Session;
+
+/// <summary>Small helpers shared by the session tests.</summary>
+internal static class SessionTestSupport
+{
+    public static BuildSessionRequest Request(
+        string workingDirectory,
+        IReadOnlyDictionary<string, RegistryCredentials>? credentials = null,
+        IReadOnlyList<BuildSecret>? secrets = null,
+        string? ssh = null) =>
+        new()
+        {
+            ApiVersion = RawEngineApi.ApiVersion,
+            WorkingDirectory = workingDirectory,
+            Credentials = credentials ?? new Dictionary<string, RegistryCredentials>(),
+            Secrets = secrets ?? [],
+            Ssh = ssh,
+        };
+
+    /// <summary>A context directory holding just a Dockerfile (and any extra files) on the pinned base image.</summary>
+    public static string Context(string dockerfile, IReadOnlyDictionary<string, byte[]>? files = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "cachefrom-session-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "Dockerfile"), dockerfile.Replace("BASE", TestEnvironment.BaseImage, StringComparison.Ordinal));
+        foreach (var (name, bytes) in files ?? new Dictionary<string, byte[]>())
+        {
+            var path = Path.Combine(directory, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, bytes);
+        }
+
+        return directory;
+    }
+
+    public static void Delete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temp files; not worth failing a test over.
+        }
+    }
+
+    public static BuildKitSessionHost Host(TestLogger log) => BuildKitSessionHost.Create(log.Logger);
+}
