@@ -3,6 +3,7 @@ using CacheFrom.Docker;
 using CacheFrom.Dockerfiles;
 using CacheFrom.Pipeline.Steps;
 using CacheFrom.Recording;
+using CacheFrom.Reporting;
 using CacheFrom.Sessions;
 using CacheFrom.Tarballs;
 using Serilog;
@@ -91,18 +92,52 @@ public sealed class CachePipeline : IAsyncDisposable
     public Task SaveTarballAsync(CancellationToken cancellationToken = default) =>
         _runner.RunAsync(new SaveTarballStep(), cancellationToken);
 
-    /// <summary>The whole pipeline in the contract's order; steps whose mode is off are skipped. A new run each call.</summary>
+    /// <summary>
+    /// The whole pipeline in the contract's order; steps whose mode is off are skipped. A new run
+    /// each call. Ends with the reports (<see cref="WriteReportAsync"/>), also when a step fails.
+    /// </summary>
     public async Task<RunRecord> PublishAsync(CancellationToken cancellationToken = default)
     {
         _context.Record = RunRecordStore.Start(Settings, _context.Stages);
-        await LoadTarballAsync(cancellationToken).ConfigureAwait(false);
-        await ResolveCacheAsync(cancellationToken).ConfigureAwait(false);
-        await BuildBuilderStageAsync(cancellationToken).ConfigureAwait(false);
-        await BuildFinalStageAsync(cancellationToken).ConfigureAwait(false);
-        await PushAllAsync(cancellationToken).ConfigureAwait(false);
-        await SaveTarballAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await LoadTarballAsync(cancellationToken).ConfigureAwait(false);
+            await ResolveCacheAsync(cancellationToken).ConfigureAwait(false);
+            await BuildBuilderStageAsync(cancellationToken).ConfigureAwait(false);
+            await BuildFinalStageAsync(cancellationToken).ConfigureAwait(false);
+            await PushAllAsync(cancellationToken).ConfigureAwait(false);
+            await SaveTarballAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await WriteReportAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
         return Record;
     }
+
+    /// <summary>
+    /// The sum of this run: cold durations from history applied, the summary table logged, the
+    /// JSON/Markdown/HTML reports written to the report directory (and $GITHUB_STEP_SUMMARY).
+    /// A report that cannot be written is a warning, never a failed build.
+    /// </summary>
+    public async Task<ReportFiles?> WriteReportAsync(CancellationToken cancellationToken = default)
+    {
+        new CacheHistory(Record.History).Apply(Record);
+        await _store.SaveAsync(Record, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReportWriter.WriteAsync(Record, Settings.ReportDir, _context.Logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _context.Logger.Warning("Could not write the run's reports to {Directory}: {Reason}", Settings.ReportDir, exception.Message);
+            return null;
+        }
+    }
+
+    /// <summary>The run's headline figures (time fetching/storing cache versus time saved, verdict).</summary>
+    public RunSummary Summarize() => RunSummary.Compute(Record);
 
     public ValueTask DisposeAsync() => _context.Engine.DisposeAsync();
 }

@@ -2,6 +2,7 @@ using CacheFrom.Configuration;
 using CacheFrom.Docker;
 using CacheFrom.Dockerfiles;
 using CacheFrom.Recording;
+using CacheFrom.Reporting;
 using CacheFrom.Sessions;
 using CacheFrom.Tarballs;
 using Serilog;
@@ -26,6 +27,11 @@ internal sealed class RunContext
     public required ILogger Logger { get; init; }
 
     public required RunRecord Record { get; set; }
+
+    public CacheHistoryStore HistoryStore => new(Logger);
+
+    /// <summary>What history knew before this run, plus this run's cold durations: what the next run reads.</summary>
+    public CacheHistory UpdatedHistory() => new CacheHistory(Record.History).Merge(Record);
 
     public StageRecord StageRecord(StageImage stage) =>
         Record.Stages.First(s => s.Name == stage.Name);

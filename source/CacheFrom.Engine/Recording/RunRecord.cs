@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CacheFrom.Configuration;
+using CacheFrom.Reporting;
 
 namespace CacheFrom.Recording;
 
@@ -50,6 +51,10 @@ public sealed class RunRecord
 
     [JsonInclude]
     public List<InstructionRecord> Instructions { get; internal set; } = [];
+
+    /// <summary>The cache history that came with the cache (read by ResolveCache): cold durations of earlier runs.</summary>
+    [JsonInclude]
+    internal List<CacheHistoryEntry> History { get; set; } = [];
 
     /// <summary>Tarballs set aside because they could not be loaded.</summary>
     [JsonInclude]

@@ -34,6 +34,8 @@ public sealed class TarballCacheTests
             Assert.That(warm.StepOf(PipelineStep.LoadTarball).BytesLoaded, Is.GreaterThan(0));
             Assert.That(warm.Stages.Single(s => s.Name == "builder").Winner, Is.EqualTo(options.Image + ":feature-x--builder"));
             Assert.That(warm.Runs("builder"), Has.Count.EqualTo(2).And.All.Matches<InstructionRecord>(i => i.Cached));
+            Assert.That(warm.Runs("builder"), Has.All.Matches<InstructionRecord>(i => i.ColdDuration > TimeSpan.FromSeconds(1)), "history from the saved cache knows the cold durations");
+            Assert.That(File.Exists(Path.Combine(sample.Directory, ".nuke", "temp", "cachefrom", "cachefrom-report.html")), Is.True, "every run leaves its report");
         });
     }
 

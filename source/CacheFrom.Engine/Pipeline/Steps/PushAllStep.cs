@@ -45,6 +45,8 @@ internal sealed class PushAllStep : IPipelineStep
                 record.Degrade($"push of cache image {stage.Image} failed: {exception.Message}");
             }
         }
+
+        await context.HistoryStore.PushAsync(settings, context.Engine, context.UpdatedHistory(), cancellationToken).ConfigureAwait(false);
     }
 
     private static Task<Docker.TransferResult> PushAsync(RunContext context, RetryExecutor retry, StageImage stage, CancellationToken cancellationToken) =>

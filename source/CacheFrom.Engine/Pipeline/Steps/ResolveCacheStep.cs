@@ -50,6 +50,10 @@ internal sealed class ResolveCacheStep : IPipelineStep
         }
 
         await PullWinnersAsync(context, retry, record, cancellationToken).ConfigureAwait(false);
+
+        // History travels with the cache; fetching it is part of the cost of fetching the cache.
+        var history = await context.HistoryStore.ReadAsync(context.Settings, context.Engine, cancellationToken).ConfigureAwait(false);
+        context.Record.History = [.. history.Entries];
     }
 
     private static async Task<(CandidateRecord Found, string Source, string? Error)> CheckAsync(

@@ -25,6 +25,7 @@ internal sealed class SaveTarballStep : IPipelineStep
                 cancellationToken).ConfigureAwait(false);
             record.Message = $"saved {built.Count} image(s) to {path}";
             context.Logger.Information("Saved {Count} image(s) to {Path}", built.Count, path);
+            await context.HistoryStore.WriteTarballAsync(context.Settings, context.UpdatedHistory(), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CacheFromException)
         {
