@@ -32,10 +32,10 @@ internal sealed class RetryExecutor(RetryOptions options, TimeProvider time, ILo
                 {
                     failure = exception;
                 }
-                catch (Exception exception) when (deadline.Expired && !cancellationToken.IsCancellationRequested
-                    && exception is OperationCanceledException or CacheFromException)
+                catch (Exception exception) when (deadline.Expired && !cancellationToken.IsCancellationRequested && IsCausedByCancelling(exception))
                 {
-                    // Our limit cancelled the request; whatever the engine client made of that, the cause is the limit.
+                    // Our limit cancelled the request; a cancelled request may surface as a cancellation or as a
+                    // broken connection, and either way the cause is the limit. Real answers (a refused login) pass through.
                     failure = new RegistryException(operation.Registry, $"The {operation.Description} {deadline.Describe()}.", exception);
                 }
             }
@@ -54,6 +54,10 @@ internal sealed class RetryExecutor(RetryOptions options, TimeProvider time, ILo
             await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static bool IsCausedByCancelling(Exception exception) =>
+        exception is OperationCanceledException or DockerEngineUnavailableException
+        || (exception is RegistryException registry && TransientFaults.IsTransient(registry));
 
     private static RegistryException GaveUp(RegistryOperation operation, RegistryException failure, int attempts, TimeSpan elapsed)
     {

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using CacheFrom.Resilience;
+using CacheFrom.Tests.Support;
+
+namespace CacheFrom.Tests.Reliability;
+
+/// <summary>The retry policy on its own: defaults, validation, what counts as transient, backoff on an injected clock.</summary>
+public sealed class RetryPolicyTests
+{
+    private static readonly RegistryOperation Push = new("push of 127.0.0.1:5000/app:main", "127.0.0.1:5000", AttemptLimit.Stall);
+
+    [Test]
+    public void The_defaults_are_three_retries_from_one_second_doubling_to_at_most_ten()
+    {
+        var options = new RetryOptions();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.MaxRetryAttempts, Is.EqualTo(3));
+            Assert.That(options.BaseDelay, Is.EqualTo(TimeSpan.FromSeconds(1)));
+            Assert.That(options.MaxDelay, Is.EqualTo(TimeSpan.FromSeconds(10)));
+            Assert.That(options.UseJitter, Is.True);
+            Assert.That(options.AttemptTimeout, Is.EqualTo(TimeSpan.FromSeconds(30)));
+            Assert.That(options.StallTimeout, Is.EqualTo(TimeSpan.FromSeconds(60)));
+            Assert.That(options.Validate(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Invalid_retry_options_are_reported_together_with_the_other_parameter_problems()
+    {
+        var options = new CacheFrom.Configuration.CacheFromOptions
+        {
+            Image = "127.0.0.1:5000/app",
+            Tag = "main",
+            Context = Path.GetTempPath(),
+            DockerFile = "no-such.Dockerfile",
+            Retry = new RetryOptions { MaxRetryAttempts = -1, StallTimeout = TimeSpan.Zero },
+        };
+
+        var exception = Assert.Throws<CacheFromConfigurationException>(() => CacheFrom.Configuration.CacheFromSettings.Resolve(options));
+
+        Assert.That(exception!.Problems, Has.Some.Contains("MaxRetryAttempts").And.Some.Contains("StallTimeout").And.Some.Contains("no-such.Dockerfile"));
+    }
+
+    [TestCase("Get http://127.0.0.1:5001/v2/: dial tcp 127.0.0.1:5001: connect: connection refused", true)]
+    [TestCase("read tcp 127.0.0.1:40000->127.0.0.1:5001: read: connection reset by peer", true)]
+    [TestCase("net/http: TLS handshake timeout", true)]
+    [TestCase("Get https://r.example/v2/: EOF", true)]
+    [TestCase("unexpected EOF", true)]
+    [TestCase("received unexpected HTTP status: 503 Service Unavailable", true)]
+    [TestCase("error parsing HTTP 502 response body: Bad Gateway", true)]
+    [TestCase("toomanyrequests: rate limit exceeded", true)]
+    [TestCase("registry 127.0.0.1:5001 is unreachable (timed out)", true)]
+    [TestCase("unauthorized: authentication required", false)]
+    [TestCase("denied: requested access to the resource is denied", false)]
+    [TestCase("manifest unknown: manifest unknown", false)]
+    [TestCase("The pull of x failed: it does not exist (not found)", false)]
+    [TestCase("registry r.example is unreachable (host not found)", false)]
+    [TestCase("blob upload invalid", false)]
+    [TestCase("push to 127.0.0.1:5000/app failed", false)]
+    public void A_registry_failure_is_transient_only_when_retrying_can_help(string message, bool transient) =>
+        Assert.That(TransientFaults.IsTransient(message), Is.EqualTo(transient));
+
+    [Test]
+    public void An_authentication_failure_is_never_transient_even_if_it_mentions_a_timeout() =>
+        Assert.That(TransientFaults.IsTransient(new RegistryAuthenticationException("r", "login timed out")), Is.False);
+
+    [Test]
+    public async Task Transient_failures_are_retried_with_doubling_delays_on_the_injected_clock()
+    {
+        var time = new InstantTimeProvider();
+        var log = new TestLogger();
+        var options = new RetryOptions { BaseDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(3), UseJitter = false };
+        var executor = new RetryExecutor(options, time, log.Logger);
+        var calls = 0;
+        var clock = Stopwatch.StartNew();
+
+        var result = await executor.ExecuteAsync(Push, (_, _) =>
+        {
+            if (++calls < 4)
+                throw new RegistryException("127.0.0.1:5000", "The push failed: registry 127.0.0.1:5000 is unreachable (connection reset).");
+            return Task.FromResult("pushed");
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result, Is.EqualTo("pushed"));
+            Assert.That(calls, Is.EqualTo(4));
+            Assert.That(time.Delays, Is.EqualTo(new[] { TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3) }), string.Join(", ", time.Delays));
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "the delays ran on the injected clock");
+            Assert.That(log.Warnings, Has.Count.EqualTo(3).And.All.Contains("push of 127.0.0.1:5000/app:main"));
+        });
+    }
+
+    [Test]
+    public void When_the_retries_run_out_the_last_failure_says_how_many_attempts_were_made()
+    {
+        var executor = new RetryExecutor(new RetryOptions { MaxRetryAttempts = 2 }, new InstantTimeProvider(), new TestLogger().Logger);
+
+        var exception = Assert.ThrowsAsync<RegistryException>(() => executor.ExecuteAsync<string>(Push, (_, _) =>
+            throw new RegistryException("127.0.0.1:5000", "The push failed: received unexpected HTTP status: 503 Service Unavailable.")));
+
+        Assert.That(exception!.Message, Does.Contain("503 Service Unavailable").And.Contain("gave up after 3 attempts"));
+    }
+
+    [Test]
+    public void An_authentication_failure_is_not_retried()
+    {
+        var calls = 0;
+        var executor = new RetryExecutor(new RetryOptions(), new InstantTimeProvider(), new TestLogger().Logger);
+
+        Assert.ThrowsAsync<RegistryAuthenticationException>(() => executor.ExecuteAsync<string>(Push, (_, _) =>
+        {
+            calls++;
+            throw new RegistryAuthenticationException("127.0.0.1:5000", "The registry 127.0.0.1:5000 refused the push: unauthorized.");
+        }));
+
+        Assert.That(calls, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void The_callers_cancellation_passes_through_without_a_retry()
+    {
+        var calls = 0;
+        using var cancellation = new CancellationTokenSource();
+        var executor = new RetryExecutor(new RetryOptions(), new InstantTimeProvider(), new TestLogger().Logger);
+
+        Assert.CatchAsync<OperationCanceledException>(() => executor.ExecuteAsync<string>(Push, async (_, token) =>
+        {
+            calls++;
+            await cancellation.CancelAsync();
+            token.ThrowIfCancellationRequested();
+            return "never";
+        }, cancellation.Token));
+
+        Assert.That(calls, Is.EqualTo(1));
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task A_transfer_that_keeps_sending_progress_is_not_cut_off_by_the_stall_timeout()
+    {
+        var options = new RetryOptions { StallTimeout = TimeSpan.FromMilliseconds(300), MaxRetryAttempts = 0 };
+        var executor = new RetryExecutor(options, TimeProvider.System, new TestLogger().Logger);
+
+        var result = await executor.ExecuteAsync(Push, async (heartbeat, token) =>
+        {
+            // 1.2 s in all, four times the stall timeout, but never 300 ms without progress.
+            for (var i = 0; i < 12; i++)
+            {
+                await Task.Delay(100, token);
+                heartbeat();
+            }
+
+            return "done";
+        });
+
+        Assert.That(result, Is.EqualTo("done"));
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public void A_transfer_without_progress_is_cancelled_after_the_stall_timeout()
+    {
+        var options = new RetryOptions { StallTimeout = TimeSpan.FromMilliseconds(300), MaxRetryAttempts = 0 };
+        var executor = new RetryExecutor(options, TimeProvider.System, new TestLogger().Logger);
+
+        var exception = Assert.ThrowsAsync<RegistryException>(() => executor.ExecuteAsync(Push, async (_, token) =>
+        {
+            await Task.Delay(Timeout.Infinite, token);
+            return "never";
+        }));
+
+        Assert.That(exception!.Message, Does.Contain("stalled: no progress from the engine for 0.3 s"));
+    }
+}
