@@ -1,5 +1,6 @@
 using CacheFrom.BuildKit.Session;
 using CacheFrom.Configuration;
+using CacheFrom.Docker;
 using CacheFrom.Sessions;
 using CacheFrom.Tests.Support;
 
@@ -51,4 +52,17 @@ internal static class SessionTestSupport
     }
 
     public static BuildKitSessionHost Host(TestLogger log) => BuildKitSessionHost.Create(log.Logger);
+
+    /// <summary>A BuildKit build of <paramref name="context"/> through the engine façade, carrying the session.</summary>
+    public static ImageBuildRequest Build(string context, string tag, string? sessionId, string? target = null, IReadOnlyList<string>? cacheFrom = null) =>
+        new()
+        {
+            ContextDirectory = context,
+            DockerfilePath = Path.Combine(context, "Dockerfile"),
+            Target = target,
+            Tags = [tag],
+            CacheFrom = cacheFrom ?? [],
+            SessionId = sessionId,
+            DisplayName = target is null ? "session test image" : $"stage {target}",
+        };
 }
