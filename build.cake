@@ -57,11 +57,8 @@ Task("StartEngine")
         if (DockerAnswers())
             return;
         Information("No Docker engine answers: starting the development engine (scripts/dev-engine.sh start).");
-        var exitCode = StartProcess("bash", new ProcessSettings
-        {
-            Arguments = new ProcessArgumentBuilder().Append("scripts/dev-engine.sh").Append("start"),
-            WorkingDirectory = root,
-        });
+        var (file, arguments) = WithoutDockerCliContext("bash", "scripts/dev-engine.sh start");
+        var exitCode = StartProcess(file, new ProcessSettings { Arguments = arguments, WorkingDirectory = root });
         if (exitCode != 0)
             throw new CakeException(exitCode, $"scripts/dev-engine.sh start failed (exit code {exitCode}).");
     });
@@ -122,13 +119,20 @@ DateTime NewestEngineInput()
         .Max(file => System.IO.File.GetLastWriteTimeUtc(file));
 }
 
+// The engine CacheFrom uses is DOCKER_HOST's or the local socket's. A docker CLI context
+// (DOCKER_CONTEXT) is not followed by the engine, so the probe and dev-engine.sh run without it
+// (unset, not empty: the 20.10 CLI reads an empty DOCKER_CONTEXT as a context named "").
+(string File, string Arguments) WithoutDockerCliContext(string file, string arguments) =>
+    string.IsNullOrEmpty(EnvironmentVariable("DOCKER_CONTEXT")) ? (file, arguments) : ("env", $"-u DOCKER_CONTEXT {file} {arguments}");
+
 bool DockerAnswers()
 {
     try
     {
-        return StartProcess("docker", new ProcessSettings
+        var (file, arguments) = WithoutDockerCliContext("docker", "info");
+        return StartProcess(file, new ProcessSettings
         {
-            Arguments = "info",
+            Arguments = arguments,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             Timeout = 30_000,

@@ -11,7 +11,11 @@ using CacheFrom.Configuration;
 /// </summary>
 public static class CacheFromCakeParameters
 {
-    /// <summary>Every parameter the recipe reads; the environment variable is the name upper-cased, '-' → '_'.</summary>
+    /// <summary>
+    /// Every parameter the recipe reads; the environment variable is the name upper-cased, '-' → '_',
+    /// except docker-context (DOCKER_CONTEXT is the docker CLI's). None collides with a variable Docker
+    /// reads with another meaning (DOCKER_HOST, DOCKER_CONFIG, … keep Docker's meaning; the engine reads them).
+    /// </summary>
     public static readonly IReadOnlyList<string> Names = new[]
     {
         "docker-image", "docker-tag", "docker-cache-fallback", "docker-file", "docker-context", "docker-builder",
@@ -30,7 +34,8 @@ public static class CacheFromCakeParameters
             Tag = Value(context, "docker-tag"),
             CacheFallback = Values(context, "docker-cache-fallback"),
             DockerFile = Value(context, "docker-file"),
-            Context = Value(context, "docker-context"),
+            // DOCKER_CONTEXT names a docker CLI context, not a build context: docker-context is an argument only.
+            Context = Value(context, "docker-context", readEnvironment: false),
             CacheDir = Value(context, "docker-cache-dir"),
             WorkingDirectory = workingDirectory,
         };
@@ -60,16 +65,18 @@ public static class CacheFromCakeParameters
     public static string EnvironmentVariableName(string name) => name.ToUpperInvariant().Replace('-', '_');
 
     /// <summary>The argument's last value ("" for a bare flag), else a non-empty environment variable, else null.</summary>
-    private static string? Raw(ICakeContext context, string name)
+    private static string? Raw(ICakeContext context, string name, bool readEnvironment = true)
     {
         if (context.Arguments.HasArgument(name))
             return context.Arguments.GetArguments(name).LastOrDefault() ?? "";
+        if (!readEnvironment)
+            return null;
         var value = context.Environment.GetEnvironmentVariable(EnvironmentVariableName(name));
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
-    private static string? Value(ICakeContext context, string name) =>
-        Raw(context, name) is { } value && value.Trim().Length > 0 ? value.Trim() : null;
+    private static string? Value(ICakeContext context, string name, bool readEnvironment = true) =>
+        Raw(context, name, readEnvironment) is { } value && value.Trim().Length > 0 ? value.Trim() : null;
 
     /// <summary>
     /// Repeated arguments (<c>--docker-build-args A=1 --docker-build-args B=2</c>), else the environment

@@ -75,4 +75,25 @@ public sealed class CakeRecipeTests
             Assert.That(result.Output, Does.Not.Contain("LoadTarball started"), "nothing ran");
         });
     }
+
+    [Test]
+    public async Task Parameters_come_from_the_environment_but_DOCKER_CONTEXT_keeps_the_docker_CLIs_meaning()
+    {
+        // DOCKER_IMAGE is read (and is invalid here); DOCKER_CONTEXT names a CLI context, never the build context.
+        var environment = new Dictionary<string, string>
+        {
+            ["DOCKER_IMAGE"] = "Not/A/Valid/Repository",
+            ["DOCKER_CONTEXT"] = "some-cli-context",
+        };
+
+        var result = await CakeRunner.RunBuildAsync(environment, "--target=DockerPublish");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1));
+            Assert.That(result.Output, Does.Contain("Error: Invalid CacheFrom parameters: docker-image"));
+            Assert.That(result.Output, Does.Not.Contain("some-cli-context"));
+            Assert.That(result.Output, Does.Not.Contain("LoadTarball started"), "nothing ran");
+        });
+    }
 }

@@ -30,13 +30,16 @@ internal static partial class CakeRunner
     public static Task<CakeResult> RunBuildAsync(params string[] arguments) =>
         RunAsync("dotnet", ["cake", "build.cake", .. arguments]);
 
+    public static Task<CakeResult> RunBuildAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        RunAsync("dotnet", ["cake", "build.cake", .. arguments], environment);
+
     public static RunRecord ReadRunRecord()
     {
         var record = JsonSerializer.Deserialize<RunRecord>(File.ReadAllText(RunRecordPath), RunRecordStore.JsonOptions);
         return record ?? throw new AssertionException($"{RunRecordPath} holds no run record");
     }
 
-    private static async Task<CakeResult> RunAsync(string fileName, string[] arguments)
+    private static async Task<CakeResult> RunAsync(string fileName, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -51,6 +54,8 @@ internal static partial class CakeRunner
         start.Environment["CAKE_SETTINGS_ENABLESCRIPTCACHE"] = "false";
         start.Environment["NO_COLOR"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
 
         var output = new List<string>();
         var gate = new Lock();
