@@ -1,0 +1,150 @@
+using System.Text;
+using CacheFrom.BuildKit.Session;
+using CacheFrom.Configuration;
+using CacheFrom.Pipeline;
+using CacheFrom.Recording;
+using CacheFrom.Reporting;
+using CacheFrom.Tests.Support;
+
+namespace CacheFrom.Tests.Reliability;
+
+/// <summary>
+/// A registry with a password (htpasswd, loopback): credentials from the Docker config file or
+/// explicit; a warm run really hits for both builders (BuildKit pulls the winners first without a
+/// session, or reads the registry itself through one); wrong or missing credentials end in one
+/// clear message naming the registry; the password appears nowhere.
+/// </summary>
+[NonParallelizable]
+[Category("Docker")]
+public sealed class AuthenticatedRegistryTests
+{
+    private AuthRegistry _registry = null!;
+    private string _dockerConfig = null!;
+
+    [OneTimeSetUp]
+    public async Task StartTheRegistry() => _registry = await AuthRegistry.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopTheRegistry() => await _registry.DisposeAsync();
+
+    [SetUp]
+    public async Task StartFromAnEmptiedEngineAndNoDockerConfig()
+    {
+        // An empty Docker config directory: the machine's own ~/.docker/config.json must not lend credentials.
+        _dockerConfig = Directory.CreateTempSubdirectory("cachefrom-dockerconfig-").FullName;
+        await EngineReset.EmptyAsync();
+    }
+
+    [TearDown]
+    public void DeleteTheDockerConfig() => Directory.Delete(_dockerConfig, recursive: true);
+
+    [TestCase(BuilderKind.BuildKit)]
+    [TestCase(BuilderKind.Classic)]
+    [CancelAfter(180_000)]
+    public async Task Credentials_from_the_docker_config_file_give_a_warm_run_that_hits_without_a_session(BuilderKind builder, CancellationToken cancellationToken)
+    {
+        var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_registry.User}:{_registry.Password}"));
+        await File.WriteAllTextAsync(Path.Combine(_dockerConfig, "config.json"), $$"""{ "auths": { "{{_registry.Address}}": { "auth": "{{auth}}" } } }""", cancellationToken);
+        using var config = new EnvironmentOverride("DOCKER_CONFIG", _dockerConfig);
+        using var sample = SampleProject.Create(slowSeconds: 1);
+        var log = new TestLogger();
+        var options = PipelineRunner.Options(sample, _registry.UniqueRepository("config-auth"), builder, CacheMode.Registry);
+
+        await PipelineRunner.PublishAsync(options, log, cancellationToken);
+        await EngineReset.EmptyAsync();
+        sample.ChangeApp();
+        var warm = await PipelineRunner.PublishAsync(options, log, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(warm.Stages.Single(s => s.Name == "builder").Winner, Does.EndWith(":feature-x--builder"));
+            Assert.That(warm.StepOf(PipelineStep.ResolveCache).BytesPulled, Is.GreaterThan(0), "without a session the winners are pulled with the credentials");
+            Assert.That(warm.Runs("builder"), Has.Count.EqualTo(2).And.All.Matches<InstructionRecord>(i => i.Cached), "the cache did not silently stay cold");
+            Assert.That(warm.StepOf(PipelineStep.PushAll).Outcome, Is.EqualTo(StepOutcome.Succeeded));
+        });
+        await AssertNoSecretAsync(log, options, warm, null);
+    }
+
+    [Test]
+    [CancelAfter(180_000)]
+    public async Task Explicit_credentials_with_the_session_provider_give_a_warm_BuildKit_run_that_hits_without_a_pull(CancellationToken cancellationToken)
+    {
+        using var config = new EnvironmentOverride("DOCKER_CONFIG", _dockerConfig);
+        using var sample = SampleProject.Create(slowSeconds: 1);
+        var log = new TestLogger();
+        var options = PipelineRunner.Options(sample, _registry.UniqueRepository("session-auth"), BuilderKind.BuildKit, CacheMode.Registry);
+        options.Credentials = _registry.Credentials;
+        await using var sessions = BuildKitSessionHost.Create(log.Logger);
+
+        await PublishAsync(options, log, sessions, cancellationToken);
+        await EngineReset.EmptyAsync();
+        sample.ChangeApp();
+        var warm = await PublishAsync(options, log, sessions, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(warm.StepOf(PipelineStep.ResolveCache).BytesPulled, Is.Zero, "BuildKit reads the registry itself through the session");
+            Assert.That(warm.Runs("builder"), Has.Count.EqualTo(2).And.All.Matches<InstructionRecord>(i => i.Cached), "the cache did not silently stay cold");
+        });
+        Assert.That(await DockerCli.ImageExistsAsync(options.Image + ":feature-x--builder"), Is.True, "rebuilt from cache and tagged");
+        await AssertNoSecretAsync(log, options, warm, null);
+    }
+
+    [TestCase("wrong")]
+    [TestCase("missing")]
+    [CancelAfter(120_000)]
+    public async Task Wrong_or_missing_credentials_end_in_one_message_naming_the_registry(string kind, CancellationToken cancellationToken)
+    {
+        using var config = new EnvironmentOverride("DOCKER_CONFIG", _dockerConfig);
+        using var sample = SampleProject.Create(slowSeconds: 1);
+        var log = new TestLogger();
+        var options = PipelineRunner.Options(sample, _registry.UniqueRepository("bad-auth"), BuilderKind.BuildKit, CacheMode.Registry);
+        options.Credentials = kind == "wrong" ? new RegistryCredentials(_registry.User, "not-" + _registry.Password) : null;
+        options.Retry = ReliabilitySupport.FastRetries();
+
+        var exception = Assert.ThrowsAsync<RegistryException>(() => PipelineRunner.PublishAsync(options, log, cancellationToken));
+
+        TestContext.Progress.WriteLine(exception!.Message);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception.Message, Does.Contain("Pushing the image").And.Contain($"registry {_registry.Address} refused"));
+            Assert.That(exception.Message, Does.Contain("docker-username/docker-password").And.Contain($"docker login {_registry.Address}"));
+            Assert.That(exception.InnerException, Is.InstanceOf<RegistryAuthenticationException>());
+            Assert.That(log.Retries(), Is.Empty, "a refused login is not retried");
+            Assert.That(log.Warnings, Has.Some.Contains(_registry.Address), "the cache read degraded with a warning first");
+        });
+        await AssertNoSecretAsync(log, options, null, exception);
+    }
+
+    private static async Task<RunRecord> PublishAsync(CacheFromOptions options, TestLogger log, BuildKitSessionHost sessions, CancellationToken cancellationToken)
+    {
+        await using var pipeline = await CachePipeline.OpenAsync(options, log.Logger, sessions, cancellationToken);
+        return await pipeline.PublishAsync(cancellationToken);
+    }
+
+    /// <summary>The password, in clear or in any encoding the engine API or a config file uses, is in no log line, report or exception.</summary>
+    private async Task AssertNoSecretAsync(TestLogger log, CacheFromOptions options, RunRecord? record, Exception? exception)
+    {
+        var password = _registry.Password;
+        var forms = new[]
+        {
+            password,
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_registry.User}:{password}")),
+            Convert.ToBase64String(Encoding.UTF8.GetBytes(password)),
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"\"password\":\"{password}\"")),
+        };
+
+        var reportDir = Path.Combine(options.WorkingDirectory!, CacheFromDefaults.ReportDir);
+        if (record is not null)
+            await ReportWriter.WriteAsync(record, reportDir, log.Logger);
+        var texts = new List<(string Where, string Text)> { ("log", log.AllText) };
+        if (exception is not null)
+            texts.Add(("exception", exception.ToString()));
+        foreach (var file in Directory.Exists(reportDir) ? Directory.EnumerateFiles(reportDir, "*", SearchOption.AllDirectories) : [])
+            texts.Add((file, await File.ReadAllTextAsync(file)));
+
+        Assert.That(texts.Select(t => t.Where), Has.Some.EndsWith("run.json"), "the run record was written and read");
+        foreach (var (where, text) in texts)
+            Assert.That(forms.Any(f => text.Contains(f, StringComparison.Ordinal)), Is.False, $"a form of the password appears in {where}");
+    }
+}
