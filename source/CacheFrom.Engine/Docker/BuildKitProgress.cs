@@ -4,8 +4,13 @@ namespace CacheFrom.Docker;
 /// Folds BuildKit status messages into one view: vertexes merged by digest (they repeat with
 /// more fields set), each step's output, and the step that failed.
 /// </summary>
-internal sealed class BuildKitProgress(string singleStageName = "stage-0")
+internal sealed class BuildKitProgress(IReadOnlyList<string> stageLabels)
 {
+    public BuildKitProgress()
+        : this([])
+    {
+    }
+
     private readonly Dictionary<string, Vertex> _vertexes = new(StringComparer.Ordinal);
     private readonly List<Vertex> _order = [];
 
@@ -47,10 +52,12 @@ internal sealed class BuildKitProgress(string singleStageName = "stage-0")
         return lines;
     }
 
-    /// <summary>Dockerfile steps in the order BuildKit reported them; BuildKit's own vertexes left out.</summary>
+    /// <summary>Dockerfile steps in Dockerfile order (BuildKit reports stages in parallel); its own vertexes left out.</summary>
     public IReadOnlyList<BuildInstruction> Instructions =>
         _order
             .Where(v => v.Step is not null)
+            .OrderBy(v => StageIndex(StageOf(v.Step!)))
+            .ThenBy(v => v.Step!.Number)
             .Select(v => new BuildInstruction(StageOf(v.Step!), v.Step!.Text, v.IsCached, v.Duration))
             .ToList();
 
@@ -74,7 +81,20 @@ internal sealed class BuildKitProgress(string singleStageName = "stage-0")
     }
 
     // BuildKit leaves the stage out of step names when the Dockerfile has a single stage.
-    private string StageOf(BuildKitStepName step) => step.Stage.Length > 0 ? step.Stage : singleStageName;
+    private string StageOf(BuildKitStepName step) =>
+        step.Stage.Length > 0 ? step.Stage : stageLabels.Count == 1 ? stageLabels[0] : "stage-0";
+
+    private int StageIndex(string stage)
+    {
+        for (var i = 0; i < stageLabels.Count; i++)
+        {
+            if (string.Equals(stageLabels[i], stage, StringComparison.OrdinalIgnoreCase))
+                return i;
+        }
+
+        // Not in the Dockerfile as we read it: after the known stages, in the order BuildKit reported them.
+        return stageLabels.Count;
+    }
 
     /// <summary>The stage a failed step belongs to (named the way <see cref="Instructions"/> name it).</summary>
     public string StageOfStep(BuildKitStepName step) => StageOf(step);

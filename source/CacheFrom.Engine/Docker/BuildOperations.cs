@@ -26,7 +26,7 @@ internal sealed class BuildOperations(EngineConnection connection, ImageOperatio
 
         var operation = $"the build of {request.DisplayName}";
         var throttle = new ProgressThrottle(connection.Time);
-        var run = new BuildRun(request, SingleStageName(request.DockerfilePath), connection.Time);
+        var run = new BuildRun(request, StageLabels(request.DockerfilePath), connection.Time);
         try
         {
             await connection.RunAsync(operation, async () =>
@@ -79,19 +79,21 @@ internal sealed class BuildOperations(EngineConnection connection, ImageOperatio
             []);
     }
 
-    /// <summary>The name BuildKit leaves out of step names when the Dockerfile has one stage.</summary>
-    private string SingleStageName(string dockerfilePath)
+    /// <summary>
+    /// The Dockerfile's stages (<c>name</c> or <c>stage-N</c>) in order: BuildKit leaves the name out
+    /// of a single-stage Dockerfile's steps, and reports stages in whatever order they ran.
+    /// </summary>
+    private List<string> StageLabels(string dockerfilePath)
     {
         try
         {
-            var stages = DockerfileParser.Parse(dockerfilePath).Stages;
-            return stages.Count == 1 ? stages[0].Label : "stage-0";
+            return DockerfileParser.Parse(dockerfilePath).Stages.Select(s => s.Label).ToList();
         }
         catch (Exception exception) when (exception is CacheFromException or IOException or FormatException)
         {
-            // The engine will say what is wrong with the Dockerfile; the label is only cosmetic.
+            // The engine will say what is wrong with the Dockerfile; the labels only order the report.
             connection.Logger.Debug("Could not read the stages of {Dockerfile}: {Reason}", dockerfilePath, exception.Message);
-            return "stage-0";
+            return [];
         }
     }
 

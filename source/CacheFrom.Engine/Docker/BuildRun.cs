@@ -7,9 +7,9 @@ namespace CacheFrom.Docker;
 /// The state of one build as its response stream tells it, for either builder: the steps, the
 /// reported image id, the errors, and the output a failure carries.
 /// </summary>
-internal sealed class BuildRun(ImageBuildRequest request, string singleStageName, TimeProvider time)
+internal sealed class BuildRun(ImageBuildRequest request, IReadOnlyList<string> stageLabels, TimeProvider time)
 {
-    private readonly BuildKitProgress _buildKit = new(singleStageName);
+    private readonly BuildKitProgress _buildKit = new(stageLabels);
     private readonly ClassicBuildProgress _classic = new(time);
     private readonly OutputTail _tail = new();
     private readonly List<string> _errors = [];

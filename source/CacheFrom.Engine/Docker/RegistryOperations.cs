@@ -89,6 +89,9 @@ internal sealed class RegistryOperations(EngineConnection connection)
             if (message.Error?.Message is { Length: > 0 } error)
                 errors.Add(error);
             tally.Apply(message);
+            // Byte-by-byte progress only feeds the tally and the periodic line; state changes go to Debug.
+            if (message.Status is { Length: > 0 } status && status is not ("Pushing" or "Downloading" or "Extracting" or "Waiting"))
+                connection.Logger.Debug("{Verb} {Image}: {Layer} {Status}", verb, image, message.ID ?? "", status);
             if (throttle.IsDue())
             {
                 connection.Logger.Information(

@@ -66,7 +66,7 @@ public class BuildKitStatusTests
     [Test]
     public void A_single_stage_dockerfiles_steps_take_the_stage_name_buildkit_leaves_out()
     {
-        var progress = new BuildKitProgress(singleStageName: "builder");
+        var progress = new BuildKitProgress(["builder"]);
         progress.Apply(new BuildKitStatus([new BuildKitVertex("sha256:a", "[2/2] RUN make", true, null, null, null)], [], []));
 
         Assert.That(progress.Instructions.Single().Stage, Is.EqualTo("builder"));

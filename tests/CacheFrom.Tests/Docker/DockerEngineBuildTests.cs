@@ -35,7 +35,7 @@ public class DockerEngineBuildTests
         Assert.Multiple(() =>
         {
             Assert.That(first.Instructions.Select(i => i.Stage).Distinct(), Is.EqualTo(new[] { "builder", "stage-1" }));
-            Assert.That(runSteps.Select(i => (i.Stage, i.Text[..30])), Is.EquivalentTo(new[]
+            Assert.That(runSteps.Select(i => (i.Stage, i.Text[..30])), Is.EqualTo(new[]
             {
                 ("builder", "RUN echo \"installing system pa"),
                 ("builder", "RUN echo \"resolving dependenci"),
