@@ -116,9 +116,10 @@ internal static class HtmlReport
         var offset = start;
         foreach (var instruction in instructions)
         {
-            var repeat = !effective.Contains(instruction);
-            var colour = !instruction.Cached ? BuiltColour : repeat ? RepeatColour : CachedColour;
-            var state = !instruction.Cached ? "built" : repeat ? "cached (built earlier in this run)" : "cached";
+            var counted = RunInstructions.Counts(instruction);
+            var repeat = counted && !effective.Contains(instruction);
+            var colour = !counted ? BuildColour : !instruction.Cached ? BuiltColour : repeat ? RepeatColour : CachedColour;
+            var state = !counted ? "base image (not counted)" : !instruction.Cached ? "built" : repeat ? "cached (a repeat of an earlier step of this run)" : "cached";
             var text = $"{instruction.Stage}: {instruction.Text}";
             Label(rows, y, text.Length > 40 ? text[..39] + "…" : text, "instruction", text);
             var tip = $"{text}\n{state}, {ReportFormat.Seconds(instruction.Duration)}"
@@ -170,7 +171,7 @@ internal static class HtmlReport
             (BuildColour, "build step", false),
             (BuiltColour, "instruction built (ran cold)", false),
             (CachedColour, "instruction cached", false),
-            (RepeatColour, "cached, built earlier in this run", false),
+            (RepeatColour, "cached, a repeat of an earlier step of this run", false),
             (ColdColour, "cold duration from history (time saved)", true),
         })
         {

@@ -70,7 +70,7 @@ internal sealed record ReportDocument(
                 (record.Stages.FirstOrDefault(s => s.Name == stage.Name)?.Candidates ?? []).Select(c => new ReportCandidateDocument(
                     c.Reference, c.Source, c.Exists, ReportFormat.JsonSeconds(c.CheckDuration), c.Error)).ToList())).ToList(),
             record.Instructions.Select(i => new ReportInstructionDocument(
-                i.Stage, i.Text, i.BuiltIn.ToString(), i.Cached, !effective.Contains(i), ReportFormat.JsonSeconds(i.Duration),
+                i.Stage, i.Text, i.BuiltIn.ToString(), i.Cached, RunInstructions.Counts(i), RunInstructions.Counts(i) && !effective.Contains(i), ReportFormat.JsonSeconds(i.Duration),
                 i.ColdDuration is { } cold ? ReportFormat.JsonSeconds(cold) : null)).ToList(),
             [.. record.QuarantinedTarballs]);
     }
@@ -119,12 +119,16 @@ internal sealed record ReportStageDocument(
 
 internal sealed record ReportCandidateDocument(string Reference, string Source, bool Exists, double CheckSeconds, string? Error);
 
-/// <summary><c>RepeatInRun</c>: a cached repeat of an instruction another step of this run built (not counted as a cache hit).</summary>
+/// <summary>
+/// <c>Counted</c>: false for <c>FROM</c>, which is neither a hit nor built work. <c>RepeatInRun</c>: the
+/// same instruction appeared earlier in this run (the final build repeating the builder stage); not counted again.
+/// </summary>
 internal sealed record ReportInstructionDocument(
     string Stage,
     string Text,
     string BuiltIn,
     bool Cached,
+    bool Counted,
     bool RepeatInRun,
     double DurationSeconds,
     double? ColdDurationSeconds);

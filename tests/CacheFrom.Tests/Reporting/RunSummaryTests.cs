@@ -140,6 +140,23 @@ public sealed class RunSummaryTests
     }
 
     [Test]
+    public void FROM_is_neither_a_cache_hit_nor_built_work()
+    {
+        var record = RunRecords.New();
+        record.Step(PipelineStep.BuildFinalStage, 2);
+        record.Instruction(PipelineStep.BuildFinalStage, "stage-0", "FROM docker.io/cachefrom/busybox:1.35.0", cached: true, 0);
+        record.Instruction(PipelineStep.BuildFinalStage, "stage-0", "RUN app", cached: false, 2);
+
+        var summary = RunSummary.Compute(record);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.CachedInstructions, Is.Zero);
+            Assert.That(summary.BuiltInstructions, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public void A_run_without_cache_says_no_cache()
     {
         var record = RunRecords.New(CacheMode.None);
