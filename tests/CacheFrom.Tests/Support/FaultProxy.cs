@@ -32,7 +32,7 @@ internal enum FaultMode
 /// </summary>
 internal sealed class FaultProxy : IAsyncDisposable
 {
-    private readonly IPEndPoint _upstream;
+    private readonly EndPoint _upstream;
     private readonly CancellationTokenSource _stop;
     private readonly List<Socket> _sockets = [];
     private readonly Lock _gate = new();
@@ -43,7 +43,7 @@ internal sealed class FaultProxy : IAsyncDisposable
     private int _connections;
     private int _faults;
 
-    private FaultProxy(IPEndPoint upstream, TimeSpan lifetime)
+    private FaultProxy(EndPoint upstream, TimeSpan lifetime)
     {
         _upstream = upstream;
         _stop = new CancellationTokenSource(lifetime);
@@ -84,12 +84,29 @@ internal sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>A proxy to <paramref name="upstream"/> (<c>host:port</c>), in <paramref name="mode"/>, for at most <paramref name="lifetime"/> (default 2 minutes).</summary>
+    /// <summary>
+    /// A proxy to <paramref name="upstream"/> (<c>host:port</c>, or <c>unix:///path.sock</c> to put it in front of
+    /// the engine itself), in <paramref name="mode"/>, for at most <paramref name="lifetime"/> (default 2 minutes).
+    /// </summary>
     public static FaultProxy Start(string upstream, FaultMode mode = FaultMode.Pass, TimeSpan? lifetime = null)
     {
-        var proxy = new FaultProxy(IPEndPoint.Parse(upstream), lifetime ?? TimeSpan.FromMinutes(2));
+        EndPoint endpoint = upstream.StartsWith("unix://", StringComparison.Ordinal)
+            ? new UnixDomainSocketEndPoint(upstream["unix://".Length..])
+            : IPEndPoint.Parse(upstream);
+        var proxy = new FaultProxy(endpoint, lifetime ?? TimeSpan.FromMinutes(2));
         proxy.Mode = mode;
         return proxy;
+    }
+
+    /// <summary>Resets every open connection (RST), as a peer that crashed would.</summary>
+    public void DropAll()
+    {
+        lock (_gate)
+        {
+            foreach (var socket in _sockets)
+                Abort(socket);
+            _sockets.Clear();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -163,7 +180,8 @@ internal sealed class FaultProxy : IAsyncDisposable
                 return;
             }
 
-            using var upstream = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            using var upstream = new Socket(
+                _upstream.AddressFamily, SocketType.Stream, _upstream is UnixDomainSocketEndPoint ? ProtocolType.Unspecified : ProtocolType.Tcp);
             Track(upstream);
             await upstream.ConnectAsync(_upstream, _stop.Token);
             var limit = mode is FaultMode.Reset or FaultMode.Stall ? FaultAfterBytes : long.MaxValue;

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using CacheFrom.Configuration;
+using CacheFrom.Pipeline;
+using CacheFrom.Recording;
+using CacheFrom.Tests.Support;
+
+namespace CacheFrom.Tests.Reliability;
+
+/// <summary>
+/// No engine where DOCKER_HOST points: one message that says where it looked and how to point
+/// elsewhere. The engine going away mid-run: a clear failure, no hang.
+/// </summary>
+[NonParallelizable]
+public sealed class EngineFaultTests
+{
+    [Test]
+    [CancelAfter(30_000)]
+    public void No_engine_at_the_DOCKER_HOST_socket_ends_in_one_message_saying_where_it_looked_and_how_to_point_elsewhere(CancellationToken cancellationToken)
+    {
+        var socket = $"/tmp/cachefrom-no-engine-{Guid.NewGuid().ToString("N")[..8]}.sock";
+        using var host = new EnvironmentOverride("DOCKER_HOST", "unix://" + socket);
+        using var sample = SampleProject.Create(slowSeconds: 1);
+        var options = PipelineRunner.Options(sample, "127.0.0.1:5000/cachefrom-tests/no-engine", BuilderKind.BuildKit, CacheMode.Registry);
+
+        var exception = Assert.ThrowsAsync<DockerEngineUnavailableException>(() => CachePipeline.OpenAsync(options, new TestLogger().Logger, cancellationToken: cancellationToken));
+
+        Assert.That(exception!.Message, Does.Contain($"unix://{socket}").And.Contain("no such socket").And.Contain("set DOCKER_HOST"));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public void No_engine_at_a_DOCKER_HOST_tcp_port_ends_in_one_message_saying_the_connection_was_refused(CancellationToken cancellationToken)
+    {
+        using var host = new EnvironmentOverride("DOCKER_HOST", "tcp://127.0.0.1:1");
+        using var sample = SampleProject.Create(slowSeconds: 1);
+        var options = PipelineRunner.Options(sample, "127.0.0.1:5000/cachefrom-tests/no-engine", BuilderKind.BuildKit, CacheMode.Registry);
+
+        var exception = Assert.ThrowsAsync<DockerEngineUnavailableException>(() => CachePipeline.OpenAsync(options, new TestLogger().Logger, cancellationToken: cancellationToken));
+
+        Assert.That(exception!.Message, Does.Contain("tcp://127.0.0.1:1").And.Contain("connection refused").And.Contain("set DOCKER_HOST"));
+    }
+
+    /// <summary>
+    /// The engine is reached through a proxy (DOCKER_HOST=tcp://…) that drops every connection
+    /// mid-build and refuses new ones — what a client sees when the engine restarts. Killing the
+    /// shared dockerd instead would break every other user of this machine's engine.
+    /// </summary>
+    [Test]
+    [Category("Docker")]
+    [CancelAfter(120_000)]
+    public async Task The_engine_going_away_mid_build_ends_in_a_clear_failure_without_a_hang_and_the_next_run_works(CancellationToken cancellationToken)
+    {
+        await using var proxy = FaultProxy.Start("unix:///var/run/docker.sock");
+        using var sample = SampleProject.Create(slowSeconds: 6);
+        var log = new TestLogger();
+        var options = PipelineRunner.Options(sample, TestEnvironment.UniqueLocalRepository("engine-gone"), BuilderKind.BuildKit, CacheMode.None);
+        options.DockerHost = $"tcp://{proxy.Address}";
+
+        var run = PipelineRunner.PublishAsync(options, log, cancellationToken);
+        await ReliabilitySupport.WhenAsync(() => log.Lines.Any(l => l.Contains("BuildBuilderStage started", StringComparison.Ordinal)), () => { }, TimeSpan.FromSeconds(30), cancellationToken);
+        await Task.Delay(1500, cancellationToken);
+        proxy.Mode = FaultMode.Refuse;
+        proxy.DropAll();
+        var clock = Stopwatch.StartNew();
+        var exception = Assert.CatchAsync<CacheFromException>(() => run);
+        clock.Stop();
+
+        TestContext.Progress.WriteLine($"after {clock.Elapsed.TotalSeconds:0.0} s: {exception!.GetType().Name}: {exception.Message}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception, Is.InstanceOf<DockerEngineUnavailableException>());
+            Assert.That(exception.Message, Does.Contain($"tcp://{proxy.Address}").And.Contain("stopped answering").And.Contain("DOCKER_HOST"));
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "it fails at once, not when some timeout runs out");
+        });
+
+        proxy.Mode = FaultMode.Pass;
+        var again = await PipelineRunner.PublishAsync(options, log, cancellationToken);
+        Assert.That(again.StepOf(PipelineStep.BuildFinalStage).Outcome, Is.EqualTo(StepOutcome.Succeeded), "the engine is back; so is the pipeline");
+    }
+}
