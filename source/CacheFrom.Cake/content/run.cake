@@ -2,7 +2,6 @@ using CacheFrom;
 using CacheFrom.Configuration;
 using CacheFrom.Pipeline;
 using CacheFrom.Recording;
-using CacheFrom.Reporting;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -149,18 +148,7 @@ public sealed class CacheFromRun : IDisposable
     /// JSON/Markdown/HTML in the report directory, $GITHUB_STEP_SUMMARY). A report that cannot be
     /// written is a warning: the image is built.
     /// </summary>
-    public async System.Threading.Tasks.Task WriteReportAsync()
-    {
-        var pipeline = Pipeline;
-        try
-        {
-            await ReportWriter.WriteAsync(pipeline.Record, pipeline.Settings.ReportDir, _logger, _cancellation.Token).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            _logger.Warning("The CacheFrom report could not be written to {ReportDir}: {Reason}", pipeline.Settings.ReportDir, exception.Message);
-        }
-    }
+    public System.Threading.Tasks.Task WriteReportAsync() => Pipeline.WriteReportAsync(_cancellation.Token);
 
     public void Dispose()
     {
