@@ -43,6 +43,10 @@ internal static class EngineFailures
             }
         }
 
+        // A stream cut short shows up as a framing error ("Invalid chunk header"): say what it means.
+        if (Chain(exception).Any(e => e is IOException or EndOfStreamException))
+            return "the connection closed mid-response";
+
         var innermost = Chain(exception).Last();
         return innermost.Message.TrimEnd('.');
     }

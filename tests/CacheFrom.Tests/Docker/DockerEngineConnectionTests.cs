@@ -54,4 +54,27 @@ public class DockerEngineConnectionTests
 
         Assert.That(exception!.Message, Does.Contain("tcp://old:2375").And.Contain("Upgrade"));
     }
+
+    [Test]
+    public async Task An_engine_that_goes_away_mid_build_is_reported_as_unavailable_without_hanging()
+    {
+        var log = new TestLogger();
+        await using var vanishing = new VanishingEngine();
+        await using var engine = await DockerEngine.ConnectAsync(vanishing.Host, log.Logger);
+        using var context = new TemporaryContext("FROM BASE\nRUN true\n");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var exception = Assert.ThrowsAsync<DockerEngineUnavailableException>(() => engine.BuildAsync(
+            new ImageBuildRequest
+            {
+                ContextDirectory = context.Directory,
+                DockerfilePath = context.DockerfilePath,
+                Tags = ["cachefrom-tests/vanishing:x"],
+                DisplayName = "doomed image",
+            },
+            timeout.Token));
+
+        TestContext.Out.WriteLine(exception!.Message);
+        Assert.That(exception.Message, Does.Contain(vanishing.SocketPath).And.Contain("DOCKER_HOST"));
+    }
 }
