@@ -113,8 +113,9 @@ recipe_cli-save-load() {
 
 cachefrom() {
   local dir=$1 repo=$2 store=$3 cache=$4 builder=$5
+  # Each run's report (JSON/Markdown/HTML) is kept with the results: the sum of every cell.
   "${CACHEFROM[@]}" --image "$repo" --tag main --context "$dir" --cache "$cache" --builder "$builder" \
-    --cache-dir "$store" --report-dir "$store-report"
+    --cache-dir "$store" --report-dir "$RESULTS/reports/$(basename "$(dirname "$store")")-$(date +%H%M%S)"
 }
 recipe_cachefrom-registry() { cachefrom "$1" "$2" "$3" registry buildkit; }
 recipe_cachefrom-registry-classic() { cachefrom "$1" "$2" "$3" registry classic; }

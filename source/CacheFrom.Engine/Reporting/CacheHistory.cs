@@ -35,6 +35,12 @@ internal sealed class CacheHistory
 
     public static CacheHistory Empty { get; } = new([]);
 
+    /// <summary>
+    /// True for a history returned by <see cref="Merge"/> when the run measured something (built
+    /// an instruction). A run that only hit the cache adds nothing worth pushing again.
+    /// </summary>
+    public bool HasNewMeasurements { get; private init; }
+
     public int Count => _entries.Count;
 
     public IReadOnlyCollection<CacheHistoryEntry> Entries => _entries.Values;
@@ -67,12 +73,14 @@ internal sealed class CacheHistory
         ArgumentNullException.ThrowIfNull(record);
         var merged = new Dictionary<InstructionKey, CacheHistoryEntry>(_entries);
         var now = record.StartedAt;
+        var measured = false;
         foreach (var instruction in RunInstructions.Effective(record))
         {
             var key = instruction.Key;
             merged.TryGetValue(key, out var old);
             if (!instruction.Record.Cached)
             {
+                measured = true;
                 merged[key] = new CacheHistoryEntry(
                     key.Stage, key.Text, key.Occurrence, Math.Round(instruction.Record.Duration.TotalSeconds, 3), now, now, (old?.Observations ?? 0) + 1);
             }
@@ -87,7 +95,10 @@ internal sealed class CacheHistory
             .Take(MaxEntries)
             .OrderBy(e => e.Stage, StringComparer.Ordinal)
             .ThenBy(e => e.Instruction, StringComparer.Ordinal)
-            .ThenBy(e => e.Occurrence));
+            .ThenBy(e => e.Occurrence))
+        {
+            HasNewMeasurements = measured,
+        };
     }
 
     public string ToJson() =>

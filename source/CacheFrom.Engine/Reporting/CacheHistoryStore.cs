@@ -95,14 +95,27 @@ internal sealed class CacheHistoryStore
         }
     }
 
-    /// <summary>The registry half of <see cref="WriteAsync"/> (for the PushAll step); does nothing unless the mode uses the registry and pushes.</summary>
+    /// <summary>
+    /// The registry half of <see cref="WriteAsync"/> (for the PushAll step); does nothing unless the
+    /// mode uses the registry and pushes, and nothing when <paramref name="history"/> came from a
+    /// merge that measured nothing (<see cref="CacheHistory.HasNewMeasurements"/>).
+    /// </summary>
     public async Task PushAsync(CacheFromSettings settings, DockerEngine engine, CacheHistory history, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(history);
-        if (settings.UsesRegistry && settings.Push)
-            await PushHistoryImageAsync(settings, engine, history, cancellationToken).ConfigureAwait(false);
+        if (!settings.UsesRegistry || !settings.Push)
+            return;
+        if (!history.HasNewMeasurements)
+        {
+            // A run that only hit the cache learned nothing: the history it read stays valid; building
+            // and pushing it again would cost a no-change run about 0.3 s for nothing.
+            _logger.Debug("Cache history unchanged (nothing was built); not pushed again");
+            return;
+        }
+
+        await PushHistoryImageAsync(settings, engine, history, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<CacheHistory> ReadTarballAsync(CacheFromSettings settings, CancellationToken cancellationToken)

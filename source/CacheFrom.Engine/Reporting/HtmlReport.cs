@@ -24,6 +24,8 @@ internal static class HtmlReport
     private const int RowHeight = 22;
     private const int AxisHeight = 28;
 
+    private static readonly TimeSpan MinimumOutline = TimeSpan.FromSeconds(0.1);
+
     public static string Render(RunRecord record, RunSummary summary)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -124,7 +126,8 @@ internal static class HtmlReport
             Label(rows, y, text.Length > 40 ? text[..39] + "…" : text, "instruction", text);
             var tip = $"{text}\n{state}, {ReportFormat.Seconds(instruction.Duration)}"
                 + (instruction.ColdDuration is { } cold ? $", cold {ReportFormat.Seconds(cold)}" : "");
-            if (instruction.Cached && !repeat && instruction.ColdDuration is { } coldDuration)
+            // Outlines of trivial steps (WORKDIR, small COPY) would only clutter the chart.
+            if (instruction.Cached && !repeat && instruction.ColdDuration is { } coldDuration && coldDuration >= MinimumOutline)
             {
                 // Clipped at the chart's end: the cold duration usually dwarfs the warm run, which is the point.
                 var x = X(offset, total);

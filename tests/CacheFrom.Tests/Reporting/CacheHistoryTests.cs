@@ -66,6 +66,25 @@ public sealed class CacheHistoryTests
     }
 
     [Test]
+    public void Only_a_run_that_built_something_has_new_measurements()
+    {
+        var noChange = RunRecords.New();
+        noChange.Instruction(PipelineStep.BuildBuilderStage, "builder", "RUN echo installing system packages", cached: true, 0);
+        noChange.Instruction(PipelineStep.BuildFinalStage, "stage-1", "RUN echo built", cached: true, 0);
+
+        var learned = CacheHistory.Empty.Merge(Cold(30, 12));
+        var unchanged = learned.Merge(noChange);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(learned.HasNewMeasurements, Is.True);
+            Assert.That(unchanged.HasNewMeasurements, Is.False, "a run that only hit the cache learned nothing");
+            Assert.That(unchanged.ColdDuration(new InstructionKey("builder", "RUN echo installing system packages", 1)), Is.EqualTo(TimeSpan.FromSeconds(30)));
+            Assert.That(new CacheHistory(learned.Entries).HasNewMeasurements, Is.False, "a history read back is not new");
+        });
+    }
+
+    [Test]
     public void Instructions_with_the_same_text_in_one_stage_are_told_apart_by_occurrence()
     {
         var record = RunRecords.New();

@@ -90,6 +90,20 @@ public sealed class RegistryHistoryTests
         });
     }
 
+    [Test]
+    public async Task A_history_with_nothing_new_is_not_pushed_again()
+    {
+        using var project = SampleProject.Create();
+        var log = new TestLogger();
+        await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
+        var settings = Settings(project, TestEnvironment.UniqueRepository("history-unchanged"), "main");
+        var read = new CacheHistory(CacheHistory.Empty.Merge(CacheHistoryTests.Cold(30, 12)).Entries);
+
+        await new CacheHistoryStore(log.Logger).WriteAsync(settings, engine, read);
+
+        Assert.That(await DockerCli.ImageExistsAsync(settings.Image.Repository + ":main--cachefrom-history"), Is.False);
+    }
+
     private static CacheFromSettings Settings(SampleProject project, string repository, string tag, BuilderKind builder = BuilderKind.BuildKit) =>
         CacheFromSettings.Resolve(
             new CacheFromOptions
