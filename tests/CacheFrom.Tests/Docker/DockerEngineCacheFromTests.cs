@@ -1,0 +1,58 @@
+using CacheFrom.Configuration;
+using CacheFrom.Docker;
+using CacheFrom.References;
+using CacheFrom.Tests.Support;
+
+namespace CacheFrom.Tests.Docker;
+
+/// <summary>
+/// cache-from through the build API (Enhanced still sends a list as repeated values, which the
+/// engine rejects; the engine gets one JSON array instead).
+/// </summary>
+public class DockerEngineCacheFromTests
+{
+    [Test]
+    public async Task On_an_empty_engine_buildkit_reuses_a_pushed_inline_cache_without_pulling_it()
+    {
+        var log = new TestLogger();
+        using var sample = SampleProject.Create(slowSeconds: 1);
+        await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
+        var cache = ImageReference.Parse(TestEnvironment.UniqueRepository("inline"), "builder");
+        await engine.BuildAsync(Request(sample, BuilderKind.BuildKit, cache.ToString(), []));
+        await engine.PushAsync(cache, credentials: null);
+        await EngineReset.EmptyAsync();
+
+        var rebuilt = await engine.BuildAsync(Request(sample, BuilderKind.BuildKit, TestEnvironment.UniqueLocalRepository("rebuilt") + ":x", [cache.ToString()]));
+
+        Assert.That(rebuilt.Instructions.Where(i => i.Text.StartsWith("RUN", StringComparison.Ordinal)), Has.All.Matches<BuildInstruction>(i => i.Cached));
+        Assert.That(await DockerCli.ImageExistsAsync(cache.ToString()), Is.False, "BuildKit fetched only the layers, not the image");
+    }
+
+    [Test]
+    public async Task On_an_empty_engine_the_classic_builder_reuses_a_pulled_cache_image()
+    {
+        var log = new TestLogger();
+        using var sample = SampleProject.Create(slowSeconds: 1);
+        await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
+        var cache = ImageReference.Parse(TestEnvironment.UniqueRepository("classic"), "builder");
+        await engine.BuildAsync(Request(sample, BuilderKind.Classic, cache.ToString(), []));
+        await engine.PushAsync(cache, credentials: null);
+        await EngineReset.EmptyAsync();
+        await engine.PullAsync(cache, credentials: null);
+
+        var rebuilt = await engine.BuildAsync(Request(sample, BuilderKind.Classic, TestEnvironment.UniqueLocalRepository("rebuilt") + ":x", [cache.ToString()]));
+
+        Assert.That(rebuilt.Instructions.Where(i => i.Text.StartsWith("RUN", StringComparison.Ordinal)), Has.All.Matches<BuildInstruction>(i => i.Cached));
+    }
+
+    private static ImageBuildRequest Request(SampleProject sample, BuilderKind builder, string tag, IReadOnlyList<string> cacheFrom) => new()
+    {
+        ContextDirectory = sample.Directory,
+        DockerfilePath = sample.DockerfilePath,
+        Target = "builder",
+        Tags = [tag],
+        CacheFrom = cacheFrom,
+        Builder = builder,
+        DisplayName = "stage builder",
+    };
+}
