@@ -35,10 +35,11 @@ sealed class Build : NukeBuild, IDockerPublish
     [Parameter("Skip the engine's unit tests in Test (the sample's checks still run)")]
     readonly bool NoUnitTests;
 
-    // Runs before the first Docker step, so a broken sample or bad parameter never reaches the engine.
+    // Before the first Docker step when both run (./build.sh), so a broken sample or bad parameter
+    // never reaches the engine; ./build.sh DockerPublish runs the component's targets alone.
     Target Test => _ => _
         .Description("Checks the sample app and the Docker parameters, then runs the engine's unit tests that need no Docker engine")
-        .DependentFor<IDockerPublish>(x => x.LoadTarball)
+        .Before<IDockerPublish>(x => x.LoadTarball)
         .Executes(() =>
         {
             Assert.FileExists(SampleDirectory / "Dockerfile");
@@ -62,6 +63,7 @@ sealed class Build : NukeBuild, IDockerPublish
 
     Target Deploy => _ => _
         .Description("Runs the published image and checks what it prints")
+        .DependsOn(Test)
         .DependsOn<IDockerPublish>(x => x.DockerPublish)
         .Executes(async () =>
         {

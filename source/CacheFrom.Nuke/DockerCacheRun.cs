@@ -131,7 +131,10 @@ internal static class DockerCacheRun
                 summary["Cache found"] = $"{record.Stages.Count(s => s.Winner is not null)} of {record.Stages.Count} stages";
                 break;
             case PipelineStep.BuildBuilderStage or PipelineStep.BuildFinalStage:
-                var instructions = record.Instructions.Where(i => i.BuiltIn == step).ToList();
+                // FROM is neither a hit nor built work (as in the run's report).
+                var instructions = record.Instructions
+                    .Where(i => i.BuiltIn == step && !i.Text.StartsWith("FROM", StringComparison.OrdinalIgnoreCase))
+                    .ToList();
                 summary["Instructions cached"] = $"{instructions.Count(i => i.Cached)} of {instructions.Count}";
                 break;
             case PipelineStep.LoadTarball:
