@@ -1,0 +1,47 @@
+using CacheFrom.Configuration;
+using CacheFrom.Dockerfiles;
+using CacheFrom.Pipeline;
+using CacheFrom.Reporting;
+using CacheFrom.Tests.Support;
+
+namespace CacheFrom.Tests.Pipeline;
+
+public sealed class RunRecordStoreTests
+{
+    [Test]
+    public async Task A_later_step_of_the_same_process_continues_the_run_with_its_history()
+    {
+        using var sample = SampleProject.Create();
+        var settings = CacheFromSettings.Resolve(PipelineRunner.Options(sample, "127.0.0.1:5000/app", BuilderKind.BuildKit, CacheMode.Registry));
+        var stages = StageImage.Plan(DockerfileParser.Parse(settings.DockerFile), settings.Image, settings.CacheFallback);
+        var store = new RunRecordStore(settings.ReportDir, new TestLogger().Logger);
+        var first = store.OpenOrStart(settings, stages);
+        first.History.Add(new CacheHistoryEntry("builder", "RUN make", 1, 12.5, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 1));
+        await store.SaveAsync(first);
+
+        var next = store.OpenOrStart(settings, stages);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(next.RunId, Is.EqualTo(first.RunId));
+            Assert.That(next.History.Single().ColdSeconds, Is.EqualTo(12.5));
+            Assert.That(next.Stages.Select(s => s.Name), Is.EqualTo(new[] { "builder", "final" }));
+        });
+    }
+
+    [Test]
+    public async Task A_record_left_by_another_image_starts_a_new_run()
+    {
+        using var sample = SampleProject.Create();
+        var settings = CacheFromSettings.Resolve(PipelineRunner.Options(sample, "127.0.0.1:5000/app", BuilderKind.BuildKit, CacheMode.Registry));
+        var other = CacheFromSettings.Resolve(PipelineRunner.Options(sample, "127.0.0.1:5000/other", BuilderKind.BuildKit, CacheMode.Registry));
+        var stages = StageImage.Plan(DockerfileParser.Parse(settings.DockerFile), settings.Image, settings.CacheFallback);
+        var store = new RunRecordStore(settings.ReportDir, new TestLogger().Logger);
+        var first = store.OpenOrStart(settings, stages);
+        await store.SaveAsync(first);
+
+        var next = store.OpenOrStart(other, stages);
+
+        Assert.That(next.RunId, Is.Not.EqualTo(first.RunId));
+    }
+}
