@@ -52,8 +52,29 @@ internal sealed class ResolveCacheStep : IPipelineStep
         await PullWinnersAsync(context, retry, record, cancellationToken).ConfigureAwait(false);
 
         // History travels with the cache; fetching it is part of the cost of fetching the cache.
-        var history = await context.HistoryStore.ReadAsync(context.Settings, context.Engine, cancellationToken).ConfigureAwait(false);
+        var history = await ReadHistoryAsync(context, askRegistry: registryProblem is null, cancellationToken).ConfigureAwait(false);
         context.Record.History = [.. history.Entries];
+    }
+
+    /// <summary>
+    /// History is cache too: a registry this run already found unreachable is not asked again (that
+    /// cost the engine's own timeout, ~25 s, per run), and the read is bounded like any transfer.
+    /// </summary>
+    private static async Task<Reporting.CacheHistory> ReadHistoryAsync(RunContext context, bool askRegistry, CancellationToken cancellationToken)
+    {
+        var bound = context.Settings.Retry.StallTimeout;
+        using var limit = new CancellationTokenSource(bound);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        try
+        {
+            return await context.HistoryStore.ReadAsync(context.Settings, askRegistry ? context.Engine : null, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+            && exception is OperationCanceledException or CacheFromException)
+        {
+            context.Logger.Warning("Cache history could not be read within {Seconds:0} s; the time the cache saves is unknown this run", bound.TotalSeconds);
+            return Reporting.CacheHistory.Empty;
+        }
     }
 
     private static async Task<(CandidateRecord Found, string Source, string? Error)> CheckAsync(
