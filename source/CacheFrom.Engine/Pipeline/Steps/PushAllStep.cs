@@ -4,8 +4,8 @@ using CacheFrom.Resilience;
 namespace CacheFrom.Pipeline.Steps;
 
 /// <summary>
-/// Pushes the final image (the deliverable: a failure fails the run), then the stage images
-/// (cache only: a failure is a warning).
+/// Pushes the final image (the deliverable: a failure fails the run), then the stage images and
+/// the cache history (cache only: a failure is a warning).
 /// </summary>
 internal sealed class PushAllStep : IPipelineStep
 {
@@ -31,22 +31,35 @@ internal sealed class PushAllStep : IPipelineStep
         if (!settings.UsesRegistry)
             return; // stage images are cache; without registry cache nobody reads them there
 
-        foreach (var stage in context.Stages.Where(s => !s.IsFinal))
+        // Cache images and the history go up together: on a warm run each is mostly round trips
+        // answering "layer already exists", so doing them one after another only adds latency.
+        var history = context.HistoryStore.PushAsync(settings, context.Engine, context.UpdatedHistory(), cancellationToken);
+        var pushes = context.Stages.Where(s => !s.IsFinal).Select(stage => PushCacheImageAsync(context, retry, stage, cancellationToken)).ToList();
+        foreach (var (stage, bytes, error) in await Task.WhenAll(pushes).ConfigureAwait(false))
         {
-            try
-            {
-                RequireBuilt(context, stage);
-                var transfer = await PushAsync(context, retry, stage, cancellationToken).ConfigureAwait(false);
-                record.BytesPushed += transfer.Bytes;
-            }
-            catch (CacheFromException exception)
-            {
-                context.Logger.Warning("Could not push the cache image {Image}; the next run may build {Stage} cold: {Reason}", stage.Image.ToString(), stage.Name, exception.Message);
-                record.Degrade($"push of cache image {stage.Image} failed: {exception.Message}");
-            }
+            record.BytesPushed += bytes;
+            if (error is null)
+                continue;
+            context.Logger.Warning("Could not push the cache image {Image}; the next run may build {Stage} cold: {Reason}", stage.Image.ToString(), stage.Name, error);
+            record.Degrade($"push of cache image {stage.Image} failed: {error}");
         }
 
-        await context.HistoryStore.PushAsync(settings, context.Engine, context.UpdatedHistory(), cancellationToken).ConfigureAwait(false);
+        await history.ConfigureAwait(false);
+    }
+
+    private static async Task<(StageImage Stage, long Bytes, string? Error)> PushCacheImageAsync(
+        RunContext context, RetryExecutor retry, StageImage stage, CancellationToken cancellationToken)
+    {
+        try
+        {
+            RequireBuilt(context, stage);
+            var transfer = await PushAsync(context, retry, stage, cancellationToken).ConfigureAwait(false);
+            return (stage, transfer.Bytes, null);
+        }
+        catch (CacheFromException exception)
+        {
+            return (stage, 0, exception.Message);
+        }
     }
 
     private static Task<Docker.TransferResult> PushAsync(RunContext context, RetryExecutor retry, StageImage stage, CancellationToken cancellationToken) =>
