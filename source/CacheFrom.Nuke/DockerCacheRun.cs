@@ -95,17 +95,10 @@ internal static class DockerCacheRun
     {
         var cancellationToken = CancellationToken;
         await using var pipeline = await CachePipeline.OpenAsync(build.DockerCacheOptions, Log.Logger, sessions: null, cancellationToken).ConfigureAwait(false);
+        // Through the pipeline: it applies the cache history's cold durations before the sum is done.
+        await pipeline.WriteReportAsync(cancellationToken).ConfigureAwait(false);
         var record = pipeline.Record;
-        try
-        {
-            await ReportWriter.WriteAsync(record, pipeline.Settings.ReportDir, Log.Logger, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            Log.Warning("The CacheFrom report could not be written to {ReportDir}: {Reason}", pipeline.Settings.ReportDir, exception.Message);
-        }
-
-        var run = RunSummary.Compute(record);
+        var run = pipeline.Summarize();
         build.ReportSummary(summary =>
         {
             summary["Image"] = $"{record.Image}:{record.Tag}";
