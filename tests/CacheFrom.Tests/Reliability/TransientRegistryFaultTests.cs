@@ -148,6 +148,8 @@ public sealed class TransientRegistryFaultTests
         await using var proxy = FaultProxy.Start(TestEnvironment.Registry, FaultMode.Pass);
         using var sample = SampleProject.Create(slowSeconds: 1);
         var log = new TestLogger();
+        // A layer big enough to stall in: the sample's own layers are a few hundred bytes.
+        sample.Edit("Dockerfile", text => text.Replace("WORKDIR /src", "WORKDIR /src\nRUN head -c 2000000 /dev/urandom > /src/blob", StringComparison.Ordinal));
         var options = PipelineRunner.Options(sample, $"{proxy.Address}/cachefrom-tests/pull-stall-{Guid.NewGuid().ToString("N")[..8]}", BuilderKind.Classic, CacheMode.Registry);
         options.Retry = ReliabilitySupport.FastRetries(stallTimeout: TimeSpan.FromSeconds(3));
         options.Retry.MaxRetryAttempts = 1;
