@@ -12,7 +12,8 @@ exec 9>/tmp/cachefrom-docker-tests.lock
 flock 9
 
 status=0
-dotnet test tests/CacheFrom.Tests/CacheFrom.Tests.csproj --logger "console;verbosity=normal" "$@" || status=$?
+results=$(mktemp)
+dotnet test tests/CacheFrom.Tests/CacheFrom.Tests.csproj --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$results" || status=$?
 
 # --- NUKE tests ---------------------------------------------------------------------------------
 # They need Nuke.Common 10.1.0, which not every NuGet source serves. Probe the configured sources
@@ -32,10 +33,14 @@ for config in NuGet.config nuget.config NuGet.Config; do
 done
 if timeout 180 dotnet restore "$nuke_probe/probe.csproj" --packages "$nuke_probe/packages" "${nuke_config[@]}" --verbosity quiet >"$nuke_probe/restore.log" 2>&1; then
   rm -rf "$nuke_probe"
-  dotnet test tests/CacheFrom.Nuke.Tests/CacheFrom.Nuke.Tests.csproj --logger "console;verbosity=normal" "$@" || status=$?
+  dotnet test tests/CacheFrom.Nuke.Tests/CacheFrom.Nuke.Tests.csproj --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$results" || status=$?
 else
   rm -rf "$nuke_probe"
   echo "SKIPPED: NUKE tests (tests/CacheFrom.Nuke.Tests) - Nuke.Common 10.1.0 cannot be restored from the configured NuGet sources (add a feed that serves it to run them)"
 fi
 
+# One plain closing line over every test project ("Passed!/Failed!  - Failed: F, Passed: P, Skipped: S").
+awk '/(Passed|Failed)! +- Failed:/ { gsub(/,/, ""); f += $4; p += $6; s += $8 }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$results"
+rm -f "$results"
 exit "$status"
