@@ -23,6 +23,7 @@ install_packages() {
   [ -x /bin/busybox ] && /bin/busybox --list >/dev/null 2>&1 && dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
   command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
   command -v flock >/dev/null 2>&1 || missing+=(util-linux)
+  command -v ssh-agent >/dev/null 2>&1 || missing+=(openssh-client)   # the BuildKit ssh-forwarding test
   [ ${#missing[@]} -eq 0 ] && return 0
   [ "$(id -u)" = 0 ] || die "missing packages (${missing[*]}) and not root: install them or run as root"
   log "installing ${missing[*]}"
