@@ -31,7 +31,17 @@ internal sealed class StageBuilder(RunContext context)
                 DisplayName = stage.IsFinal ? "final image" : $"stage {stage.Name}",
             };
 
-            var result = await context.Engine.BuildAsync(request, cancellationToken).ConfigureAwait(false);
+            ImageBuildResult result;
+            try
+            {
+                result = await context.Engine.BuildAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImageBuildFailedException exception) when (session?.Fault is { } lost)
+            {
+                // The engine only says "no active session"; the session knows when and why it was lost.
+                throw new ImageBuildFailedException($"{exception.Message} The BuildKit session was lost during the build: {lost.Message}", exception.FailedStep, exception.LastOutput, exception);
+            }
+
             if (session?.Fault is { } fault)
             {
                 context.Logger.Warning(
