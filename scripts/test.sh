@@ -39,8 +39,8 @@ else
   echo "SKIPPED: NUKE tests (tests/CacheFrom.Nuke.Tests) - Nuke.Common 10.1.0 cannot be restored from the configured NuGet sources (add a feed that serves it to run them)"
 fi
 
-# One plain closing line over every test project ("Passed!/Failed!  - Failed: F, Passed: P, Skipped: S").
-awk '/(Passed|Failed)! +- Failed:/ { gsub(/,/, ""); f += $4; p += $6; s += $8 }
+# One plain closing line over every test project, from each run's "Total tests" block.
+awk '/^ +Passed: [0-9]+ *$/ { p += $2 } /^ +Failed: [0-9]+ *$/ { f += $2 } /^ +Skipped: [0-9]+ *$/ { s += $2 }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$results"
 rm -f "$results"
 exit "$status"
