@@ -3,6 +3,7 @@ using CacheFrom.Docker;
 using CacheFrom.Dockerfiles;
 using CacheFrom.Recording;
 using CacheFrom.Reporting;
+using CacheFrom.Resilience;
 using CacheFrom.Sessions;
 using CacheFrom.Tarballs;
 using Serilog;
@@ -29,6 +30,9 @@ internal sealed class RunContext
     public required RunRecord Record { get; set; }
 
     public CacheHistoryStore HistoryStore => new(Logger);
+
+    /// <summary>Bounded retries for registry checks, pulls and pushes (<see cref="CacheFromSettings.Retry"/>).</summary>
+    public RetryExecutor Retry => new(Settings.Retry, TimeProvider.System, Logger);
 
     /// <summary>What history knew before this run, plus this run's cold durations: what the next run reads.</summary>
     public CacheHistory UpdatedHistory() => new CacheHistory(Record.History).Merge(Record);

@@ -15,7 +15,7 @@ internal sealed class PushAllStep : IPipelineStep
     {
         var settings = context.Settings;
         // Transient registry faults are retried (bounded); a stalled push is cancelled on our side after StallTimeout.
-        var retry = new RetryExecutor(settings.Retry, TimeProvider.System, context.Logger);
+        var retry = context.Retry;
         var final = context.Stages.Single(s => s.IsFinal);
         RequireBuilt(context, final);
         try

@@ -18,7 +18,7 @@ internal sealed class ResolveCacheStep : IPipelineStep
     public async Task ExecuteAsync(RunContext context, StepRecord record, CancellationToken cancellationToken)
     {
         // Transient registry faults are retried (bounded) before a candidate counts as unreadable.
-        var retry = new RetryExecutor(context.Settings.Retry, TimeProvider.System, context.Logger);
+        var retry = context.Retry;
         var registryProblem = (string?)null;
         foreach (var stage in context.Stages)
         {
