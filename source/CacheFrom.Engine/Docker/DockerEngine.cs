@@ -1,4 +1,9 @@
 using CacheFrom.Configuration;
+using CacheFrom.Docker.Build;
+using CacheFrom.Docker.Connection;
+using CacheFrom.Docker.Images;
+using CacheFrom.Docker.Registry;
+using CacheFrom.Docker.Streams;
 using CacheFrom.References;
 using Docker.DotNet;
 using Serilog;

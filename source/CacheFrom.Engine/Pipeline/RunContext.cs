@@ -1,6 +1,7 @@
 using CacheFrom.Configuration;
 using CacheFrom.Docker;
 using CacheFrom.Dockerfiles;
+using CacheFrom.History;
 using CacheFrom.Recording;
 using CacheFrom.Reporting;
 using CacheFrom.Resilience;

@@ -1,5 +1,5 @@
 using CacheFrom.Configuration;
-using CacheFrom.Docker;
+using CacheFrom.Docker.Build;
 using CacheFrom.Recording;
 using CacheFrom.Sessions;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CacheFrom.Configuration;
+using CacheFrom.History;
 using CacheFrom.Reporting;
 
 namespace CacheFrom.Recording;

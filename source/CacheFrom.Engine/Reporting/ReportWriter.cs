@@ -1,4 +1,5 @@
 using CacheFrom.Configuration;
+using CacheFrom.Files;
 using CacheFrom.Recording;
 using Serilog;
 

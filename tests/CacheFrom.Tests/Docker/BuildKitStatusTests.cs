@@ -1,4 +1,4 @@
-using CacheFrom.Docker;
+using CacheFrom.Docker.Build;
 
 namespace CacheFrom.Tests.Docker;
 

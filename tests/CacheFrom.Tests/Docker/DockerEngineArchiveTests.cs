@@ -1,4 +1,5 @@
 using CacheFrom.Docker;
+using CacheFrom.Docker.Streams;
 using CacheFrom.References;
 using CacheFrom.Tests.Support;
 

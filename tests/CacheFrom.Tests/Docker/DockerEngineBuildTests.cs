@@ -1,5 +1,6 @@
 using CacheFrom.Configuration;
 using CacheFrom.Docker;
+using CacheFrom.Docker.Build;
 using CacheFrom.Tests.Support;
 
 namespace CacheFrom.Tests.Docker;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CacheFrom.Configuration;
 using CacheFrom.Docker;
+using CacheFrom.Docker.Build;
 using CacheFrom.Tests.Support;
 
 namespace CacheFrom.Tests.Docker;

@@ -1,4 +1,6 @@
 using CacheFrom.Docker;
+using CacheFrom.Docker.Build;
+using CacheFrom.Docker.Connection;
 using CacheFrom.Tests.Support;
 
 namespace CacheFrom.Tests.Docker;

@@ -1,4 +1,5 @@
 using CacheFrom.Docker;
+using CacheFrom.Docker.Build;
 using CacheFrom.References;
 using CacheFrom.Tests.Support;
 

@@ -1,4 +1,4 @@
-using CacheFrom.Docker;
+using CacheFrom.BuildContext;
 
 namespace CacheFrom.Tests.Docker;
 

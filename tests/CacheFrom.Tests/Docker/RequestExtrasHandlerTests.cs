@@ -1,4 +1,4 @@
-using CacheFrom.Docker;
+using CacheFrom.Docker.Connection;
 
 namespace CacheFrom.Tests.Docker;
 

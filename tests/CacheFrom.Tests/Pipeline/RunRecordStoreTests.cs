@@ -1,5 +1,6 @@
 using CacheFrom.Configuration;
 using CacheFrom.Dockerfiles;
+using CacheFrom.History;
 using CacheFrom.Pipeline;
 using CacheFrom.Reporting;
 using CacheFrom.Tests.Support;

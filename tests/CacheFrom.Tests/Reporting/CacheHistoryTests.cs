@@ -1,4 +1,5 @@
 using CacheFrom.Configuration;
+using CacheFrom.History;
 using CacheFrom.Recording;
 using CacheFrom.Reporting;
 using CacheFrom.Tests.Support;

@@ -1,5 +1,6 @@
 using CacheFrom.Configuration;
 using CacheFrom.Docker;
+using CacheFrom.History;
 using CacheFrom.Recording;
 using CacheFrom.Reporting;
 using CacheFrom.Tests.Support;

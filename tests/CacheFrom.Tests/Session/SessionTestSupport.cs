@@ -1,6 +1,6 @@
 using CacheFrom.BuildKit.Session;
 using CacheFrom.Configuration;
-using CacheFrom.Docker;
+using CacheFrom.Docker.Build;
 using CacheFrom.Sessions;
 using CacheFrom.Tests.Support;
 

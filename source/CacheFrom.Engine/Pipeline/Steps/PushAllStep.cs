@@ -1,3 +1,5 @@
+using CacheFrom.Docker.Registry;
+using CacheFrom.Docker.Streams;
 using CacheFrom.Recording;
 using CacheFrom.Resilience;
 
@@ -62,9 +64,9 @@ internal sealed class PushAllStep : IPipelineStep
         }
     }
 
-    private static Task<Docker.TransferResult> PushAsync(RunContext context, RetryExecutor retry, StageImage stage, CancellationToken cancellationToken) =>
+    private static Task<TransferResult> PushAsync(RunContext context, RetryExecutor retry, StageImage stage, CancellationToken cancellationToken) =>
         retry.ExecuteAsync(
-            new RegistryOperation($"push of {stage.Image}", Docker.RegistryOperations.RegistryName(stage.Image), AttemptLimit.Stall),
+            new RegistryOperation($"push of {stage.Image}", RegistryOperations.RegistryName(stage.Image), AttemptLimit.Stall),
             (heartbeat, token) => context.Engine.PushAsync(stage.Image, context.Settings.Credentials, heartbeat, token),
             cancellationToken);
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using CacheFrom.Configuration;
+using CacheFrom.Docker.Registry;
+using CacheFrom.History;
 using CacheFrom.Recording;
 using CacheFrom.References;
 using CacheFrom.Resilience;
@@ -60,7 +62,7 @@ internal sealed class ResolveCacheStep : IPipelineStep
     /// History is cache too: a registry this run already found unreachable is not asked again (that
     /// cost the engine's own timeout, ~25 s, per run), and the read is bounded like any transfer.
     /// </summary>
-    private static async Task<Reporting.CacheHistory> ReadHistoryAsync(RunContext context, bool askRegistry, CancellationToken cancellationToken)
+    private static async Task<CacheHistory> ReadHistoryAsync(RunContext context, bool askRegistry, CancellationToken cancellationToken)
     {
         var bound = context.Settings.Retry.StallTimeout;
         using var limit = new CancellationTokenSource(bound);
@@ -73,7 +75,7 @@ internal sealed class ResolveCacheStep : IPipelineStep
             && exception is OperationCanceledException or CacheFromException)
         {
             context.Logger.Warning("Cache history could not be read within {Seconds:0} s; the time the cache saves is unknown this run", bound.TotalSeconds);
-            return Reporting.CacheHistory.Empty;
+            return CacheHistory.Empty;
         }
     }
 
@@ -106,7 +108,7 @@ internal sealed class ResolveCacheStep : IPipelineStep
     private static CandidateRecord Done(ImageReference candidate, string source, bool exists, Stopwatch stopwatch, string? error = null) =>
         new(candidate.ToString(), source) { Exists = exists, CheckDuration = stopwatch.Elapsed, Error = error };
 
-    private static string RegistryName(ImageReference reference) => Docker.RegistryOperations.RegistryName(reference);
+    private static string RegistryName(ImageReference reference) => RegistryOperations.RegistryName(reference);
 
     private static async Task PullWinnersAsync(RunContext context, RetryExecutor retry, StepRecord record, CancellationToken cancellationToken)
     {

@@ -1,0 +1,59 @@
+using System.Text.RegularExpressions;
+
+namespace CacheFrom.Docker.Build;
+
+/// <summary>
+/// Words a failed build for the user: which instruction failed, in which stage, and the usual
+/// causes (no such target, an invalid Dockerfile, a base image that cannot be found).
+/// </summary>
+internal static partial class BuildFailures
+{
+    public static ImageBuildFailedException AtStep(ImageBuildRequest request, string stage, string position, string instruction, string error, IReadOnlyList<string> output)
+    {
+        var message = instruction.StartsWith("FROM", StringComparison.OrdinalIgnoreCase)
+            ? $"The build of {request.DisplayName} failed at {position} {instruction} (stage {stage}): the base image could not be fetched: {error}. "
+                + "Check the image name, make it available to the engine (pull or load it), or log in to its registry."
+            : $"The build of {request.DisplayName} failed at {position} {instruction} (stage {stage}): {error}";
+        return new ImageBuildFailedException(message, instruction, output);
+    }
+
+    /// <summary>An error not tied to a step: the Dockerfile, the target, the base image, the context.</summary>
+    public static ImageBuildFailedException General(ImageBuildRequest request, string error, IReadOnlyList<string> output, Exception? inner = null)
+    {
+        string message;
+        if (TargetMissing().IsMatch(error))
+        {
+            message = $"The build of {request.DisplayName} failed: the Dockerfile {request.DockerfilePath} has no stage named '{request.Target}' ({error}). "
+                + "Check the target against the stage names (FROM … AS name).";
+        }
+        else if (error.Contains("dockerfile parse error", StringComparison.OrdinalIgnoreCase)
+            || error.Contains("unknown instruction", StringComparison.OrdinalIgnoreCase)
+            || error.Contains("Dockerfile parse", StringComparison.OrdinalIgnoreCase))
+        {
+            message = $"The build of {request.DisplayName} failed: the Dockerfile {request.DockerfilePath} is invalid: {error}";
+        }
+        else if (error.Contains("Cannot locate specified Dockerfile", StringComparison.OrdinalIgnoreCase)
+            || error.Contains("failed to read dockerfile", StringComparison.OrdinalIgnoreCase))
+        {
+            message = $"The build of {request.DisplayName} failed: the engine found no Dockerfile {request.DockerfilePath} in the context ({error}). "
+                + "Check docker-file and docker-context (and that .dockerignore does not leave it out).";
+        }
+        else if (BaseImageMissing().IsMatch(error))
+        {
+            message = $"The build of {request.DisplayName} failed: a base image could not be fetched: {error}. "
+                + "Check the FROM lines' image names, make the image available to the engine (pull or load it), or log in to its registry.";
+        }
+        else
+        {
+            message = $"The build of {request.DisplayName} failed: {error}";
+        }
+
+        return new ImageBuildFailedException(message, null, output, inner);
+    }
+
+    [GeneratedRegex(@"target stage .* could not be found|failed to reach build target", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex TargetMissing();
+
+    [GeneratedRegex(@"pull access denied|manifest unknown|manifest for .* not found|repository does not exist|load metadata for", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex BaseImageMissing();
+}

@@ -1,4 +1,0 @@
-namespace CacheFrom.Docker;
-
-/// <summary>A tag that exists in its registry (distribution inspect: manifest descriptor).</summary>
-internal sealed record RemoteImage(string Reference, string Digest, long Size);

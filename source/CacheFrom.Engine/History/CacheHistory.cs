@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CacheFrom.Recording;
+
+namespace CacheFrom.History;
+
+/// <summary>
+/// Cold durations of instructions, keyed by <see cref="InstructionKey"/> (stage + instruction
+/// text). It travels with the cache (<see cref="CacheHistoryStore"/>) so that a fresh runner that
+/// hits the cache still knows what those instructions cost when they last ran cold.
+/// Immutable: <see cref="Merge"/> returns a new history.
+/// </summary>
+internal sealed class CacheHistory
+{
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>Enough for hundreds of Dockerfiles; stale entries of edited instructions go first.</summary>
+    public const int MaxEntries = 2000;
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+    };
+
+    private readonly Dictionary<InstructionKey, CacheHistoryEntry> _entries;
+
+    public CacheHistory(IEnumerable<CacheHistoryEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        _entries = [];
+        foreach (var entry in entries)
+            _entries[entry.Key] = entry;
+    }
+
+    public static CacheHistory Empty { get; } = new([]);
+
+    /// <summary>
+    /// True for a history returned by <see cref="Merge"/> when the run measured something (built
+    /// an instruction). A run that only hit the cache adds nothing worth pushing again.
+    /// </summary>
+    public bool HasNewMeasurements { get; private init; }
+
+    public int Count => _entries.Count;
+
+    public IReadOnlyCollection<CacheHistoryEntry> Entries => _entries.Values;
+
+    public TimeSpan? ColdDuration(InstructionKey key) =>
+        _entries.TryGetValue(key, out var entry) ? TimeSpan.FromSeconds(entry.ColdSeconds) : null;
+
+    /// <summary>
+    /// Fills <see cref="InstructionRecord.ColdDuration"/> of every cached instruction history
+    /// knows. Call it with the history read BEFORE this run's merge, after the builds.
+    /// </summary>
+    public void Apply(RunRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        foreach (var (key, instruction) in RunInstructions.Keyed(record.Instructions))
+        {
+            if (instruction.Cached && ColdDuration(key) is { } cold)
+                instruction.ColdDuration = cold;
+        }
+    }
+
+    /// <summary>
+    /// This history plus the run: every instruction the run built (ran cold) records its
+    /// duration, the newest measurement replacing the old (cold times drift with machines and
+    /// dependencies; the newest is the best guess); instructions the run hit keep their cold
+    /// duration and are marked used. The least recently used entries beyond <see cref="MaxEntries"/> are dropped.
+    /// </summary>
+    public CacheHistory Merge(RunRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var merged = new Dictionary<InstructionKey, CacheHistoryEntry>(_entries);
+        var now = record.StartedAt;
+        var measured = false;
+        foreach (var instruction in RunInstructions.Effective(record))
+        {
+            var key = instruction.Key;
+            merged.TryGetValue(key, out var old);
+            if (!instruction.Record.Cached)
+            {
+                measured = true;
+                merged[key] = new CacheHistoryEntry(
+                    key.Stage, key.Text, key.Occurrence, Math.Round(instruction.Record.Duration.TotalSeconds, 3), now, now, (old?.Observations ?? 0) + 1);
+            }
+            else if (old is not null)
+            {
+                merged[key] = new CacheHistoryEntry(old.Stage, old.Instruction, old.Occurrence, old.ColdSeconds, old.ObservedAt, Later(old.UsedAt, now), old.Observations);
+            }
+        }
+
+        return new CacheHistory(merged.Values
+            .OrderByDescending(e => e.UsedAt)
+            .Take(MaxEntries)
+            .OrderBy(e => e.Stage, StringComparer.Ordinal)
+            .ThenBy(e => e.Instruction, StringComparer.Ordinal)
+            .ThenBy(e => e.Occurrence))
+        {
+            HasNewMeasurements = measured,
+        };
+    }
+
+    public string ToJson() =>
+        JsonSerializer.Serialize(new HistoryDocument(CurrentSchemaVersion, [.. Entries]), JsonOptions);
+
+    /// <summary>Reads a history document; throws <see cref="JsonException"/> (or <see cref="InvalidDataException"/> for a newer schema).</summary>
+    public static CacheHistory FromJson(string json)
+    {
+        var document = JsonSerializer.Deserialize<HistoryDocument>(json, JsonOptions)
+            ?? throw new JsonException("the history document is empty");
+        if (document.SchemaVersion != CurrentSchemaVersion)
+            throw new InvalidDataException($"history schema version {document.SchemaVersion} is not {CurrentSchemaVersion}");
+        return new CacheHistory(document.Entries.Where(e => e is { Stage: not null, Instruction: not null } && e.ColdSeconds >= 0));
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private sealed record HistoryDocument(
+        [property: JsonPropertyName("schemaVersion")] int SchemaVersion,
+        [property: JsonPropertyName("entries")] List<CacheHistoryEntry> Entries);
+}
