@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# The test engines: Docker engines and a registry that belong to the tests alone. Each engine has
+# its own containerd, socket, data-root, exec-root, pidfile and bridge, so none disturbs another
+# or the user's own engine (which this script never starts, stops, reads or empties).
+#
+#   scripts/engines.sh start [ENGINE...]   install what is missing, start engines, registry, base image
+#   scripts/engines.sh stop [ENGINE...]    stop them (and the registry when no ENGINE is named)
+#   scripts/engines.sh status              one line per engine
+#   scripts/engines.sh env ENGINE          export lines for the tests: DOCKER_HOST, registry, base image
+#   scripts/engines.sh list                the engine names, in matrix order
+#
+# ENGINE: d20   Debian's docker.io 20.10 (API 1.41, overlay2)
+#         d26   Docker 26.1 from Debian trixie's packages, unpacked (never installed), overlay2
+#         d26c  the same Docker 26.1 with the containerd image store (the default of Docker 29,
+#               Docker Desktop and docker:dind)
+# Default: every engine in CACHEFROM_ENGINES (default "d20 d26 d26c").
+#
+# CACHEFROM_ENGINES_DIR   state root (default /tmp/cachefrom-engines); one root per instance
+# CACHEFROM_ENGINES_SLOT  0-9 (default 0): bridge names, subnets and the registry port derive from
+#                         it, so several instances (parallel work on one machine) stay apart
+# CACHEFROM_DOCKER26_DIR  where the unpacked Docker 26.1 lives (default /var/cache/cachefrom/docker-26)
+set -euo pipefail
+
+ENGINES_DIR="${CACHEFROM_ENGINES_DIR:-/tmp/cachefrom-engines}"
+SLOT="${CACHEFROM_ENGINES_SLOT:-0}"
+DOCKER26_DIR="${CACHEFROM_DOCKER26_DIR:-/var/cache/cachefrom/docker-26}"
+ALL_ENGINES=(d20 d26 d26c)
+REGISTRY_PORT=$((5100 + SLOT))
+REGISTRY="127.0.0.1:$REGISTRY_PORT"
+CLI=/usr/bin/docker          # Debian's 20.10 CLI; it talks to every engine here (API negotiation)
+OWNER_LABEL=org.cachefrom.test-engine
+
+log() { printf '[engines] %s\n' "$*" >&2; }
+die() { printf '[engines] error: %s\n' "$*" >&2; exit 1; }
+
+[[ "$SLOT" =~ ^[0-9]$ ]] || die "CACHEFROM_ENGINES_SLOT must be one digit (got '$SLOT')"
+
+engine_dir() { echo "$ENGINES_DIR/$1"; }
+engine_socket() { echo "$(engine_dir "$1")/docker.sock"; }
+engine_host() { echo "unix://$(engine_socket "$1")"; }
+bridge_name() { echo "cf$SLOT-$1"; }
+# 172.30.(SLOT*10 + index).1/24: an address range of our own per engine, on a bridge of our own.
+bridge_cidr() {
+  local index
+  case "$1" in d20) index=1 ;; d26) index=2 ;; d26c) index=3 ;; *) die "unknown engine '$1'" ;; esac
+  echo "172.30.$((SLOT * 10 + index)).1/24"
+}
+base_image() {
+  # Pinned to the busybox package version, so a changed base is a new tag, never a silent swap.
+  local v; v=$(dpkg-query -W -f='${Version}' busybox-static)
+  v=${v#*:}; v=${v%%-*}
+  echo "cachefrom/busybox:$v"
+}
+known_engine() { case "$1" in d20|d26|d26c) return 0 ;; *) return 1 ;; esac; }
+
+# --- packages ---------------------------------------------------------------------------------
+install_packages() {
+  local missing=()
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+  dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
+  command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
+  command -v flock >/dev/null 2>&1 || missing+=(util-linux)
+  command -v ssh-agent >/dev/null 2>&1 || missing+=(openssh-client)   # the BuildKit ssh-forwarding test
+  command -v socat >/dev/null 2>&1 || missing+=(socat)                # the TLS engine endpoint test
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || die "missing packages (${missing[*]}) and not root: install them or run as root"
+  log "installing ${missing[*]}"
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Docker 26.1 and containerd 1.7 from Debian trixie, downloaded with an apt of their own and
+# unpacked into a folder: nothing is installed. The source list is built from this machine's own
+# Debian source entry, so no mirror is named here.
+fetch_docker26() {
+  [ -x "$DOCKER26_DIR/usr/sbin/dockerd" ] && [ -x "$DOCKER26_DIR/usr/bin/containerd" ] && return 0
+  local work; work=$(mktemp -d)
+  local uri
+  uri=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$uri" ] || uri=$(awk '$1 == "deb" && $0 !~ /security/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
+  [ -n "$uri" ] || die "no Debian source entry found (/etc/apt/sources.list.d/debian.sources) to fetch Docker 26.1 from"
+  mkdir -p "$work/sources" "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
+  printf 'Types: deb\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uri" >"$work/sources/trixie.sources"
+  local apt=(apt-get -o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$work/sources"
+    -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o APT::Sandbox::User=root)
+  log "fetching Docker 26.1 and containerd 1.7 from Debian trixie (unpacked into $DOCKER26_DIR, not installed)"
+  "${apt[@]}" update -qq >/dev/null
+  (cd "$work/debs" && "${apt[@]}" download docker.io containerd >/dev/null)
+  local unpacked="$DOCKER26_DIR.partial"
+  rm -rf "$unpacked"; mkdir -p "$unpacked"
+  for deb in "$work"/debs/*.deb; do dpkg -x "$deb" "$unpacked"; done
+  # Trixie's runc needs a newer glibc than bookworm's: bookworm's runc (from docker.io) is used.
+  rm -f "$unpacked/usr/sbin/runc" "$unpacked/usr/bin/runc"
+  "$unpacked/usr/sbin/dockerd" --version >/dev/null || die "the unpacked dockerd 26.1 does not run on this machine"
+  rm -rf "$DOCKER26_DIR"; mkdir -p "$(dirname "$DOCKER26_DIR")"; mv "$unpacked" "$DOCKER26_DIR"
+  rm -rf "$work"
+  log "Docker $("$DOCKER26_DIR/usr/sbin/dockerd" --version | awk '{print $3}' | tr -d ,) ready"
+}
+
+# --- engines ----------------------------------------------------------------------------------
+engine_answers() { timeout 10 "$CLI" -H "$(engine_host "$1")" info >/dev/null 2>&1; }
+
+engine_path() {
+  case "$1" in
+    d20) echo "/usr/sbin:/usr/bin:/sbin:/bin" ;;
+    *) echo "$DOCKER26_DIR/usr/sbin:$DOCKER26_DIR/usr/bin:/usr/sbin:/usr/bin:/sbin:/bin" ;;
+  esac
+}
+
+make_bridge() {
+  local name cidr; name=$(bridge_name "$1"); cidr=$(bridge_cidr "$1")
+  if ! ip link show "$name" >/dev/null 2>&1; then
+    ip link add name "$name" type bridge
+    ip addr add "$cidr" dev "$name"
+  fi
+  ip link set "$name" up
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+start_engine() {
+  local name=$1 dir; dir=$(engine_dir "$name")
+  if engine_answers "$name"; then log "$name answers at $(engine_host "$name")"; return 0; fi
+  pid_alive "$dir/dockerd.pid" && die "$name's dockerd runs but does not answer; see $dir/dockerd.log"
+  [ "$name" = d20 ] || fetch_docker26
+  mkdir -p "$dir/data" "$dir/exec" "$dir/containerd"
+  make_bridge "$name"
+  local path; path=$(engine_path "$name")
+
+  # A containerd of its own: dockerd would otherwise share a system containerd at
+  # /run/containerd/containerd.sock (the user's), and with it the user's containers.
+  if ! pid_alive "$dir/containerd.pid"; then
+    rm -f "$dir/containerd.sock"
+    PATH="$path" setsid containerd --address "$dir/containerd.sock" --root "$dir/containerd/root" \
+      --state "$dir/containerd/state" --log-level warn >"$dir/containerd.log" 2>&1 </dev/null &
+    echo $! >"$dir/containerd.pid"
+    for _ in $(seq 1 50); do [ -S "$dir/containerd.sock" ] && break; sleep 0.2; done
+    [ -S "$dir/containerd.sock" ] || { tail -n 20 "$dir/containerd.log" >&2; die "$name's containerd did not start"; }
+  fi
+
+  local features='{}'
+  [ "$name" = d26c ] && features='{"features":{"containerd-snapshotter":true}}'
+  echo "$features" >"$dir/daemon.json"
+  log "starting $name (log: $dir/dockerd.log)"
+  # setsid: the engine outlives this shell (CI steps, test runs).
+  PATH="$path" setsid dockerd --config-file "$dir/daemon.json" \
+    --host "$(engine_host "$name")" --data-root "$dir/data" --exec-root "$dir/exec" \
+    --pidfile "$dir/dockerd.pid" --containerd "$dir/containerd.sock" \
+    --bridge "$(bridge_name "$name")" --iptables=false --ip-masq=false \
+    --label "$OWNER_LABEL=$name" >"$dir/dockerd.log" 2>&1 </dev/null &
+  for _ in $(seq 1 90); do
+    if engine_answers "$name"; then log "$name is up ($("$CLI" -H "$(engine_host "$name")" version -f '{{.Server.Version}}'))"; return 0; fi
+    sleep 1
+  done
+  tail -n 30 "$dir/dockerd.log" >&2 || true
+  die "$name did not answer within 90 s"
+}
+
+make_base_image() {
+  local name=$1 image; image=$(base_image)
+  local cli=("$CLI" -H "$(engine_host "$name")")
+  if "${cli[@]}" image inspect "$image" >/dev/null 2>&1; then return 0; fi
+  log "$name: importing base image $image from busybox-static (offline)"
+  local root; root=$(mktemp -d)
+  mkdir -p "$root/bin" "$root/tmp" "$root/etc" "$root/root" "$root/usr/bin" "$root/sbin" "$root/usr/sbin"
+  cp /bin/busybox "$root/bin/busybox"
+  for applet in $(/bin/busybox --list); do
+    [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+  done
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+  echo 'root:x:0:' >"$root/etc/group"
+  chmod 1777 "$root/tmp"
+  tar -C "$root" -c . | "${cli[@]}" import \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'CMD ["/bin/sh"]' - "$image" >/dev/null
+  rm -rf "$root"
+}
+
+stop_engine() {
+  local name=$1 dir; dir=$(engine_dir "$name")
+  for process in dockerd containerd; do
+    if pid_alive "$dir/$process.pid"; then
+      local pid; pid=$(cat "$dir/$process.pid")
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$dir/$process.pid"
+  done
+  ip link show "$(bridge_name "$name")" >/dev/null 2>&1 && ip link delete "$(bridge_name "$name")" || true
+  log "$name stopped"
+}
+
+# --- registry ---------------------------------------------------------------------------------
+registry_answers() { curl -fsS -o /dev/null --max-time 3 "http://$REGISTRY/v2/" 2>/dev/null; }
+
+start_registry() {
+  if registry_answers; then return 0; fi
+  local dir="$ENGINES_DIR/registry"
+  mkdir -p "$dir/data"
+  cat >"$dir/config.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY
+YAML
+  log "starting docker-registry on $REGISTRY (log: $dir/registry.log)"
+  setsid docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 </dev/null &
+  echo $! >"$dir/registry.pid"
+  for _ in $(seq 1 30); do registry_answers && return 0; sleep 0.5; done
+  tail -n 20 "$dir/registry.log" >&2 || true
+  die "registry did not answer on $REGISTRY"
+}
+
+stop_registry() {
+  local pidfile="$ENGINES_DIR/registry/registry.pid"
+  pid_alive "$pidfile" && kill "$(cat "$pidfile")" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
+# --- commands ---------------------------------------------------------------------------------
+selected() {
+  if [ $# -gt 0 ]; then printf '%s\n' "$@"; else printf '%s\n' ${CACHEFROM_ENGINES:-${ALL_ENGINES[*]}}; fi
+}
+
+print_env() {
+  local name=$1
+  known_engine "$name" || die "unknown engine '$name' (use one of: ${ALL_ENGINES[*]})"
+  cat <<ENV
+export DOCKER_HOST=$(engine_host "$name")
+export CACHEFROM_TEST_ENGINE=$name
+export CACHEFROM_TEST_REGISTRY=$REGISTRY
+export CACHEFROM_BASE_IMAGE=$(base_image)
+export CACHEFROM_DOCKER_CLI=$CLI
+ENV
+}
+
+command=${1:-start}
+shift || true
+case "$command" in
+  start)
+    [ "$(id -u)" = 0 ] || die "the test engines need root (bridges, containerd)"
+    install_packages
+    mapfile -t engines < <(selected "$@")
+    for name in "${engines[@]}"; do known_engine "$name" || die "unknown engine '$name' (use one of: ${ALL_ENGINES[*]})"; done
+    for name in "${engines[@]}"; do start_engine "$name"; make_base_image "$name"; done
+    start_registry
+    log "ready: ${engines[*]}; registry $REGISTRY; base image $(base_image)"
+    ;;
+  stop)
+    mapfile -t engines < <(selected "$@")
+    for name in "${engines[@]}"; do stop_engine "$name"; done
+    [ $# -eq 0 ] && stop_registry
+    ;;
+  status)
+    for name in "${ALL_ENGINES[@]}"; do
+      if engine_answers "$name"; then log "$name: up at $(engine_host "$name")"; else log "$name: down"; fi
+    done
+    if registry_answers; then log "registry $REGISTRY: up"; else log "registry $REGISTRY: down"; fi
+    ;;
+  env) print_env "${1:?usage: $0 env ENGINE}" ;;
+  list) printf '%s\n' "${ALL_ENGINES[@]}" ;;
+  *) die "usage: $0 start|stop|status|env|list [ENGINE...]" ;;
+esac
