@@ -55,6 +55,13 @@ public sealed class CacheFromOptions
     /// <summary>The Docker engine endpoint. Default: <c>DOCKER_HOST</c>, else the local socket.</summary>
     public string? DockerHost { get; set; }
 
+    /// <summary>
+    /// Host plumbing, not a user parameter: continue the run recorded under this id in the report
+    /// directory (steps run in separate processes, e.g. the Cake recipe's tasks through the tool);
+    /// null: a new run.
+    /// </summary>
+    public string? RunId { get; set; }
+
     /// <summary>Retries of registry checks, pulls and pushes. Default: <see cref="Resilience.RetryDefaults"/>.</summary>
     public Resilience.RetryOptions? Retry { get; set; }
 }

@@ -35,8 +35,9 @@ public static class CacheFromParameters
         };
 
     /// <summary><c>KEY=VALUE</c> items; a bare <c>KEY</c> takes its value from the environment, as docker does.</summary>
-    public static IDictionary<string, string> ParseBuildArgs(IEnumerable<string> items)
+    public static IDictionary<string, string> ParseBuildArgs(IEnumerable<string> items, IReadOnlyDictionary<string, string?>? environment = null)
     {
+        ArgumentNullException.ThrowIfNull(items);
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var item in items.Where(i => !string.IsNullOrWhiteSpace(i)))
         {
@@ -44,7 +45,9 @@ public static class CacheFromParameters
             var key = equals < 0 ? item.Trim() : item[..equals].Trim();
             if (key.Length == 0)
                 throw Invalid("docker-build-args", item, "KEY=VALUE");
-            result[key] = equals < 0 ? Environment.GetEnvironmentVariable(key) ?? "" : item[(equals + 1)..];
+            result[key] = equals < 0
+                ? (environment is null ? Environment.GetEnvironmentVariable(key) : environment.GetValueOrDefault(key)) ?? ""
+                : item[(equals + 1)..];
         }
 
         return result;

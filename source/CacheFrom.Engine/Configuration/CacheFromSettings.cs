@@ -45,6 +45,9 @@ public sealed class CacheFromSettings
 
     public string? DockerHost { get; init; }
 
+    /// <summary>The run to continue (<see cref="CacheFromOptions.RunId"/>), or null for a new one.</summary>
+    public string? RunId { get; init; }
+
     /// <summary>Retries of registry checks, pulls and pushes (defaults: <see cref="Resilience.RetryDefaults"/>).</summary>
     public Resilience.RetryOptions Retry { get; init; } = new();
 
@@ -130,6 +133,7 @@ public sealed class CacheFromSettings
             WorkingDirectory = workingDirectory,
             ReportDir = Path.GetFullPath(options.ReportDir ?? CacheFromDefaults.ReportDir, workingDirectory),
             DockerHost = options.DockerHost ?? env.GetValueOrDefault("DOCKER_HOST"),
+            RunId = options.RunId,
             Retry = options.Retry ?? new(),
         };
     }

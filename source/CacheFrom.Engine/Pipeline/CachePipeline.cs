@@ -12,9 +12,10 @@ using Serilog;
 namespace CacheFrom.Pipeline;
 
 /// <summary>
-/// The cache pipeline of one run. Hosts call one method per target; the pipeline owns the step
-/// order and the state passed between steps (<see cref="Record"/>, persisted after each step,
-/// so a host may open a new pipeline per target within one process and continue the same run).
+/// The run: one per host process, opened once (settings resolved, Dockerfile planned, engine
+/// connected) and kept by the host for every target it runs. The pipeline owns the step order and
+/// the state passed between steps (<see cref="Record"/>, also persisted after each step, so steps
+/// run in separate processes continue one run through <see cref="CacheFromOptions.RunId"/>).
 /// </summary>
 public sealed class CachePipeline : IAsyncDisposable
 {
@@ -41,15 +42,25 @@ public sealed class CachePipeline : IAsyncDisposable
     /// to the engine and opens this process's run. <paramref name="sessions"/> serves BuildKit
     /// sessions (credentials, secrets, ssh); without it, cache images that need credentials are pulled first.
     /// </summary>
-    public static async Task<CachePipeline> OpenAsync(
+    public static Task<CachePipeline> OpenAsync(
         CacheFromOptions options,
         ILogger logger,
         IBuildSessionProvider? sessions = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return OpenAsync(CacheFromSettings.Resolve(options), logger, sessions, cancellationToken);
+    }
+
+    /// <summary>Opens the run on settings the host already resolved (they are resolved once per process).</summary>
+    public static async Task<CachePipeline> OpenAsync(
+        CacheFromSettings settings,
+        ILogger logger,
+        IBuildSessionProvider? sessions = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(logger);
-        var settings = CacheFromSettings.Resolve(options);
         var dockerfile = DockerfileParser.Parse(settings.DockerFile, settings.BuildArgs);
         var stages = StageImage.Plan(dockerfile, settings.Image, settings.CacheFallback);
         var store = new RunRecordStore(settings.ReportDir, logger);
@@ -64,7 +75,7 @@ public sealed class CachePipeline : IAsyncDisposable
             Tarballs = new TarballStore(settings.CacheDir, logger),
             Sessions = sessions,
             Logger = logger,
-            Record = store.OpenOrStart(settings, stages),
+            Record = store.OpenOrStart(settings, stages, settings.RunId),
         };
         return new CachePipeline(context, store);
     }
@@ -74,6 +85,19 @@ public sealed class CachePipeline : IAsyncDisposable
 
     /// <summary>Why <see cref="IsEnabled"/> is false, for the host's skip message.</summary>
     public string? SkipReason(PipelineStep step) => StepPlan.SkipReason(Settings, step);
+
+    /// <summary>Runs one step of the contract (the hosts' dispatch: one target, task or verb → one call).</summary>
+    public Task RunStepAsync(PipelineStep step, CancellationToken cancellationToken = default) =>
+        step switch
+        {
+            PipelineStep.LoadTarball => LoadTarballAsync(cancellationToken),
+            PipelineStep.ResolveCache => ResolveCacheAsync(cancellationToken),
+            PipelineStep.BuildBuilderStage => BuildBuilderStageAsync(cancellationToken),
+            PipelineStep.BuildFinalStage => BuildFinalStageAsync(cancellationToken),
+            PipelineStep.PushAll => PushAllAsync(cancellationToken),
+            PipelineStep.SaveTarball => SaveTarballAsync(cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(step), step, "not a step of the pipeline"),
+        };
 
     public Task LoadTarballAsync(CancellationToken cancellationToken = default) =>
         _runner.RunAsync(new LoadTarballStep(), cancellationToken);

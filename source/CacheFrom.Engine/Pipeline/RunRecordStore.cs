@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CacheFrom.Configuration;
@@ -8,9 +7,10 @@ using Serilog;
 namespace CacheFrom.Pipeline;
 
 /// <summary>
-/// Persists the run record after each step (<c>REPORTDIR/run.json</c>). A host that runs each
-/// step as its own target (NUKE) opens a new pipeline per target: the record left by an earlier
-/// step of the same process is the same run; anything else is a past run.
+/// Persists the run record after each step (<c>REPORTDIR/run.json</c>). Within one process the
+/// pipeline holds the record itself; a host that runs the steps in separate processes (the Cake
+/// recipe through the dotnet tool) names the run with a run id, and a later process with the same
+/// id continues the record. Anything else is a past run.
 /// </summary>
 internal sealed class RunRecordStore
 {
@@ -31,29 +31,28 @@ internal sealed class RunRecordStore
 
     public string Path { get; }
 
-    public RunRecord OpenOrStart(CacheFromSettings settings, IReadOnlyList<StageImage> stages)
+    /// <summary>The record of run <paramref name="runId"/> when one is stored for this image and tag, else a new run (with that id, when given).</summary>
+    public RunRecord OpenOrStart(CacheFromSettings settings, IReadOnlyList<StageImage> stages, string? runId)
     {
-        var previous = TryRead();
-        using var process = Process.GetCurrentProcess();
-        if (previous is not null
-            && previous.ProcessId == Environment.ProcessId
-            && previous.ProcessStartedAt == new DateTimeOffset(process.StartTime.ToUniversalTime())
+        if (runId is not null
+            && TryRead() is { } previous
+            && previous.RunId == runId
             && previous.Image == settings.Image.Repository
             && previous.Tag == settings.Image.Tag)
         {
             return previous;
         }
 
-        return Start(settings, stages);
+        var record = Start(settings, stages);
+        if (runId is not null)
+            record.RunId = runId;
+        return record;
     }
 
     public static RunRecord Start(CacheFromSettings settings, IReadOnlyList<StageImage> stages)
     {
-        using var process = Process.GetCurrentProcess();
         var record = new RunRecord
         {
-            ProcessId = Environment.ProcessId,
-            ProcessStartedAt = new DateTimeOffset(process.StartTime.ToUniversalTime()),
             StartedAt = DateTimeOffset.UtcNow,
             Image = settings.Image.Repository,
             Tag = settings.Image.Tag,

@@ -19,13 +19,6 @@ public sealed class RunRecord
     [JsonInclude]
     public string RunId { get; internal set; } = Guid.NewGuid().ToString("N");
 
-    /// <summary>The host process that owns the run; a record from another process is a past run.</summary>
-    [JsonInclude]
-    public int ProcessId { get; internal set; }
-
-    [JsonInclude]
-    public DateTimeOffset ProcessStartedAt { get; internal set; }
-
     [JsonInclude]
     public DateTimeOffset StartedAt { get; internal set; }
 

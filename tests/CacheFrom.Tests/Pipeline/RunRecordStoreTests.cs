@@ -10,20 +10,21 @@ namespace CacheFrom.Tests.Pipeline;
 public sealed class RunRecordStoreTests
 {
     [Test]
-    public async Task A_later_step_of_the_same_process_continues_the_run_with_its_history()
+    public async Task A_step_run_with_the_same_run_id_continues_the_run_with_its_history()
     {
         using var sample = SampleProject.Create();
         var settings = CacheFromSettings.Resolve(PipelineRunner.Options(sample, "127.0.0.1:5000/app", BuilderKind.BuildKit, CacheMode.Registry));
         var stages = StageImage.Plan(DockerfileParser.Parse(settings.DockerFile), settings.Image, settings.CacheFallback);
         var store = new RunRecordStore(settings.ReportDir, new TestLogger().Logger);
-        var first = store.OpenOrStart(settings, stages);
+        var first = store.OpenOrStart(settings, stages, "run-42");
         first.History.Add(new CacheHistoryEntry("builder", "RUN make", 1, 12.5, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 1));
         await store.SaveAsync(first);
 
-        var next = store.OpenOrStart(settings, stages);
+        var next = store.OpenOrStart(settings, stages, "run-42");
 
         Assert.Multiple(() =>
         {
+            Assert.That(first.RunId, Is.EqualTo("run-42"));
             Assert.That(next.RunId, Is.EqualTo(first.RunId));
             Assert.That(next.History.Single().ColdSeconds, Is.EqualTo(12.5));
             Assert.That(next.Stages.Select(s => s.Name), Is.EqualTo(new[] { "builder", "final" }));
@@ -38,10 +39,26 @@ public sealed class RunRecordStoreTests
         var other = CacheFromSettings.Resolve(PipelineRunner.Options(sample, "127.0.0.1:5000/other", BuilderKind.BuildKit, CacheMode.Registry));
         var stages = StageImage.Plan(DockerfileParser.Parse(settings.DockerFile), settings.Image, settings.CacheFallback);
         var store = new RunRecordStore(settings.ReportDir, new TestLogger().Logger);
-        var first = store.OpenOrStart(settings, stages);
+        var first = store.OpenOrStart(settings, stages, "run-42");
         await store.SaveAsync(first);
 
-        var next = store.OpenOrStart(other, stages);
+        var next = store.OpenOrStart(other, stages, "run-42");
+
+        Assert.That(next.Image, Is.EqualTo("127.0.0.1:5000/other"));
+        Assert.That(next.Steps, Is.Empty, "a record of another image is never continued");
+    }
+
+    [Test]
+    public async Task A_step_without_a_run_id_starts_a_new_run()
+    {
+        using var sample = SampleProject.Create();
+        var settings = CacheFromSettings.Resolve(PipelineRunner.Options(sample, "127.0.0.1:5000/app", BuilderKind.BuildKit, CacheMode.Registry));
+        var stages = StageImage.Plan(DockerfileParser.Parse(settings.DockerFile), settings.Image, settings.CacheFallback);
+        var store = new RunRecordStore(settings.ReportDir, new TestLogger().Logger);
+        var first = store.OpenOrStart(settings, stages, runId: null);
+        await store.SaveAsync(first);
+
+        var next = store.OpenOrStart(settings, stages, runId: null);
 
         Assert.That(next.RunId, Is.Not.EqualTo(first.RunId));
     }
