@@ -72,17 +72,22 @@ internal sealed class StageBuilder(RunContext context)
 
     private void Record(StageImage stage, PipelineStep step, ImageBuildResult result)
     {
+        // Builders name stages their own way (stage-1); the record names them as the Dockerfile does.
+        var instructions = result.Instructions
+            .Select(i => (Stage: StageImage.ReportName(context.Dockerfile, i.Stage), Instruction: i))
+            .ToList();
+
         // A stage's instructions are recorded once per run: the final build repeats the builder's, all cached.
         var alreadyRecorded = context.Record.Instructions.Select(i => i.Stage).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var instruction in result.Instructions.Where(i => !alreadyRecorded.Contains(i.Stage)))
-            context.Record.Instructions.Add(new InstructionRecord(instruction.Stage, instruction.Text, instruction.Cached, instruction.Duration, step));
+        foreach (var (name, instruction) in instructions.Where(i => !alreadyRecorded.Contains(i.Stage)))
+            context.Record.Instructions.Add(new InstructionRecord(name, instruction.Text, instruction.Cached, instruction.Duration, step));
 
-        var mine = result.Instructions.Where(i => i.Stage.Equals(stage.Stage.Label, StringComparison.OrdinalIgnoreCase)).ToList();
+        var mine = instructions.Where(i => i.Stage.Equals(stage.Name, StringComparison.OrdinalIgnoreCase)).ToList();
         context.Logger.Information(
             "Built {Stage} as {Image}: {Cached} of {Total} instructions from cache",
             stage.Name,
             stage.Image.ToString(),
-            mine.Count(i => i.Cached),
+            mine.Count(i => i.Instruction.Cached),
             mine.Count);
     }
 

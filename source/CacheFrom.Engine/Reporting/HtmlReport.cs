@@ -203,7 +203,7 @@ internal static class HtmlReport
         foreach (var stage in summary.Stages)
         {
             var candidates = record.Stages.FirstOrDefault(s => s.Name == stage.Name)?.Candidates ?? [];
-            html.Append("<tr><td>").Append(E(stage.Name)).Append(stage.IsFinal ? " (final)" : "").Append("</td>");
+            html.Append("<tr><td>").Append(E(stage.Name)).Append(stage.IsFinal && stage.Name != "final" ? " (final)" : "").Append("</td>");
             Num(html, stage.CachedInstructions.ToString(CultureInfo.InvariantCulture));
             Num(html, stage.BuiltInstructions.ToString(CultureInfo.InvariantCulture));
             html.Append("<td><code>").Append(E(stage.Winner ?? "none (cold)")).Append("</code></td><td>");

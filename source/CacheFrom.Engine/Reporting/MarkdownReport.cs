@@ -38,7 +38,7 @@ internal static class MarkdownReport
         Line(md, "| Stage | Cached | Built | Winning candidate |");
         Line(md, "|---|---:|---:|---|");
         foreach (var stage in summary.Stages)
-            Line(md, $"| {Cell(stage.Name)}{(stage.IsFinal ? " (final)" : "")} | {stage.CachedInstructions} | {stage.BuiltInstructions} | {(stage.Winner is null ? "none (cold)" : "`" + Cell(stage.Winner) + "`")} |");
+            Line(md, $"| {Cell(stage.Name)}{(stage.IsFinal && stage.Name != "final" ? " (final)" : "")} | {stage.CachedInstructions} | {stage.BuiltInstructions} | {(stage.Winner is null ? "none (cold)" : "`" + Cell(stage.Winner) + "`")} |");
 
         if (record.Instructions.Count > 0)
         {

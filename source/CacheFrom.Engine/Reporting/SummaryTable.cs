@@ -28,7 +28,7 @@ internal static class SummaryTable
         var stages = new List<string[]> { StageHeader };
         stages.AddRange(summary.Stages.Select(s => new[]
         {
-            s.IsFinal ? s.Name + " (final)" : s.Name, s.CachedInstructions.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            s.IsFinal && s.Name != "final" ? s.Name + " (final)" : s.Name, s.CachedInstructions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             s.BuiltInstructions.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Winner ?? "none (cold)",
         }));
         Table(text, stages, StageAlignment);
