@@ -24,6 +24,10 @@ public sealed class InstructionRecord
 
     public TimeSpan Duration { get; }
 
+    /// <summary>False for <c>FROM</c>, which is neither a cache hit nor built work (the sum leaves it out).</summary>
+    [JsonIgnore]
+    public bool IsWork => RunInstructions.Counts(this);
+
     /// <summary>Which build step reported it (a stage can be rebuilt, cached, by the final build).</summary>
     public PipelineStep BuiltIn { get; }
 
