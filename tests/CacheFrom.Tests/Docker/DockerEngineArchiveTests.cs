@@ -5,6 +5,7 @@ using CacheFrom.Tests.Support;
 
 namespace CacheFrom.Tests.Docker;
 
+[Category("Docker")]
 public class DockerEngineArchiveTests
 {
     [Test]

@@ -5,6 +5,7 @@ using CacheFrom.Tests.Support;
 
 namespace CacheFrom.Tests.Docker;
 
+[Category("Docker")]
 public class DockerEngineBuildTests
 {
     private static ImageBuildRequest Request(string context, string dockerfile, BuilderKind builder, string tag, string? target = null) => new()

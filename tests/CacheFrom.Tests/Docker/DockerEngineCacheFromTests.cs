@@ -10,6 +10,7 @@ namespace CacheFrom.Tests.Docker;
 /// cache-from through the build API (Enhanced still sends a list as repeated values, which the
 /// engine rejects; the engine gets one JSON array instead).
 /// </summary>
+[Category("Docker")]
 public class DockerEngineCacheFromTests
 {
     [Test]

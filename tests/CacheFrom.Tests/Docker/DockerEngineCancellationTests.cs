@@ -6,6 +6,7 @@ using CacheFrom.Tests.Support;
 
 namespace CacheFrom.Tests.Docker;
 
+[Category("Docker")]
 public class DockerEngineCancellationTests
 {
     [TestCase(BuilderKind.BuildKit)]

@@ -8,6 +8,7 @@ namespace CacheFrom.Tests.Docker;
 public class DockerEngineConnectionTests
 {
     [Test]
+    [Category("Docker")]
     public async Task Connecting_to_the_local_engine_negotiates_the_highest_shared_api_version()
     {
         var log = new TestLogger();

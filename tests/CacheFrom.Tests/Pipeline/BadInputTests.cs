@@ -66,6 +66,7 @@ public sealed class BadInputTests
 
     [TestCase(BuilderKind.BuildKit)]
     [TestCase(BuilderKind.Classic)]
+    [Category("Docker")]
     public async Task A_failing_run_names_the_step_and_shows_its_last_output(BuilderKind builder)
     {
         using var sample = SampleProject.Create();
@@ -87,6 +88,7 @@ public sealed class BadInputTests
 
     [TestCase(BuilderKind.BuildKit)]
     [TestCase(BuilderKind.Classic)]
+    [Category("Docker")]
     public async Task An_unknown_stage_in_copy_from_fails_with_a_message_naming_it(BuilderKind builder)
     {
         using var sample = SampleProject.Create();

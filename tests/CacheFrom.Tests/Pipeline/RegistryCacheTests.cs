@@ -5,6 +5,7 @@ using CacheFrom.Tests.Support;
 namespace CacheFrom.Tests.Pipeline;
 
 [NonParallelizable]
+[Category("Docker")]
 public sealed class RegistryCacheTests
 {
     // Every test starts where a CI runner starts: an engine with nothing but the base image.

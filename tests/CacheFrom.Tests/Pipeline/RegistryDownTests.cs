@@ -5,6 +5,7 @@ using CacheFrom.Tests.Support;
 namespace CacheFrom.Tests.Pipeline;
 
 [NonParallelizable]
+[Category("Docker")]
 public sealed class RegistryDownTests
 {
     // Nothing listens here: connection refused, as for a registry that is down.

@@ -7,6 +7,7 @@ using CacheFrom.Tests.Support;
 namespace CacheFrom.Tests.Reporting;
 
 /// <summary>History that travels in the registry: pushed by one runner, read back by a fresh one.</summary>
+[Category("Docker")]
 public sealed class RegistryHistoryTests
 {
     [TestCase(BuilderKind.BuildKit)]

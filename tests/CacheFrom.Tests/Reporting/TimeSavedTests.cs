@@ -14,6 +14,7 @@ namespace CacheFrom.Tests.Reporting;
 /// of real builder output, whoever wires them.
 /// </summary>
 [NonParallelizable]
+[Category("Docker")]
 public sealed class TimeSavedTests
 {
     [SetUp]

@@ -9,10 +9,10 @@ namespace CacheFrom.Tests.Session;
 
 /// <summary><c>RUN --mount=type=ssh</c>: the user's ssh-agent answers inside the build; no agent, a clear message.</summary>
 [TestFixture]
-[Category("Docker")]
 public sealed partial class BuildKitSessionSshTests
 {
     [Test]
+    [Category("Docker")]
     public async Task Given_an_ssh_agent_holding_a_key_When_RUN_mounts_ssh_Then_the_agent_lists_the_key_inside_the_build()
     {
         if (!File.Exists("/usr/bin/ssh-agent") || !File.Exists("/usr/bin/ssh-add") || !File.Exists("/usr/bin/ssh-keygen"))
