@@ -1,11 +1,12 @@
-using System.Text;
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace CacheFrom.Dockerfiles;
 
 /// <summary>
-/// Reads just enough of a Dockerfile to plan caches: stages, names, bases and the stages each
-/// one uses. Syntax errors in instructions it does not need are left for the builder to report.
+/// Reads a Dockerfile the way BuildKit does, far enough to plan caches and describe each
+/// instruction: directives, instructions, stages, their names, bases and the stages each one uses.
+/// Instructions it does not need are kept as written and left for the builder to judge.
 /// </summary>
 public static partial class DockerfileParser
 {
@@ -18,172 +19,172 @@ public static partial class DockerfileParser
 
     public static Dockerfile ParseText(string text, string path, IReadOnlyDictionary<string, string>? buildArgs = null)
     {
-        var globalArgs = new Dictionary<string, string>(StringComparer.Ordinal);
-        var stages = new List<DockerfileStage>();
-        var stageLabels = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        StageBuilder? current = null;
+        ArgumentNullException.ThrowIfNull(text);
+        var read = DockerfileReader.Read(text, path);
+        var globalArgs = new List<DockerfileInstruction>();
+        var globalScope = new Dictionary<string, string>(StringComparer.Ordinal);
+        var stages = new List<StageDraft>();
 
-        foreach (var (line, instruction) in Instructions(text))
+        foreach (var instruction in read.Instructions)
         {
-            var (keyword, arguments) = Split(instruction);
-            switch (keyword)
+            if (instruction.Keyword == "FROM")
             {
-                case "ARG" when current is null:
-                    var (argName, argDefault) = ParseArg(arguments);
-                    globalArgs[argName] = buildArgs?.GetValueOrDefault(argName) ?? argDefault ?? "";
-                    break;
-                case "FROM":
-                    if (current is not null)
-                        stages.Add(current.Build());
-                    current = ParseFrom(arguments, line, stages.Count, globalArgs, stageLabels, path);
-                    if (current.Name is not null && !stageLabels.Add(current.Name))
-                        throw Invalid(path, line, $"stage name '{current.Name}' is used twice");
-                    stageLabels.Add(current.Label);
-                    break;
-                case "COPY" or "ADD" or "RUN" when current is not null:
-                    foreach (Match match in FromFlag().Matches(arguments))
-                    {
-                        var source = match.Groups["from"].Value;
-                        if (stageLabels.Contains(source) || int.TryParse(source, out _))
-                            current.Uses(int.TryParse(source, out var index) && index < stages.Count ? stages[index].Label : source);
-                    }
-
-                    break;
-                case not null when current is null && keyword != "ARG":
-                    throw Invalid(path, line, $"'{keyword}' before the first FROM; a Dockerfile starts with FROM (only ARG may come before it)");
+                stages.Add(ParseFrom(instruction, stages, globalScope, read.Escape, path));
+            }
+            else if (stages.Count > 0)
+            {
+                stages[^1].Instructions.Add(instruction);
+            }
+            else if (instruction.Keyword == "ARG")
+            {
+                globalArgs.Add(instruction);
+                foreach (var arg in instruction.Args)
+                {
+                    // A build arg only reaches a declared ARG; an ARG with neither stays unset.
+                    if (buildArgs is not null && buildArgs.TryGetValue(arg.Name, out var given))
+                        globalScope[arg.Name] = given;
+                    else if (arg.Default is { } fallback)
+                        globalScope[arg.Name] = DockerfileSubstitution.Expand(fallback, globalScope, read.Escape).Value;
+                }
+            }
+            else
+            {
+                throw Invalid(path, instruction.Line, $"'{instruction.Keyword}' before the first FROM; a Dockerfile starts with FROM (only ARG may come before it)");
             }
         }
 
-        if (current is null)
+        if (stages.Count == 0)
             throw Invalid(path, 1, "no FROM instruction");
-        stages.Add(current.Build());
-        return new Dockerfile(path, stages);
+
+        var dependencies = Dependencies(stages, globalScope, read.Escape, path);
+        var built = stages.Select((s, i) => new DockerfileStage(i, s.Name, s.BaseImage, dependencies[i], s.Instructions)).ToList();
+        return new Dockerfile(path, built, read.Directives, globalArgs, globalScope, read.Escape);
     }
 
-    /// <summary>Logical instructions with their first line: continuations joined, comments and heredoc bodies skipped.</summary>
-    private static IEnumerable<(int Line, string Text)> Instructions(string text)
-    {
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-        var escape = '\\';
-        var directivesAllowed = true;
-        var builder = new StringBuilder();
-        var start = 0;
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i];
-            var trimmed = line.TrimStart();
-            if (directivesAllowed && EscapeDirective().Match(trimmed) is { Success: true } directive)
-            {
-                escape = directive.Groups["c"].Value[0];
-                continue;
-            }
-
-            if (trimmed.StartsWith('#'))
-                continue;
-            directivesAllowed = false;
-            if (builder.Length == 0 && trimmed.Length == 0)
-                continue;
-            if (builder.Length == 0)
-                start = i + 1;
-
-            var trimmedEnd = line.TrimEnd();
-            if (trimmedEnd.EndsWith(escape))
-            {
-                builder.Append(trimmedEnd[..^1]).Append(' ');
-                continue;
-            }
-
-            builder.Append(line);
-            var instruction = builder.ToString().Trim();
-            builder.Clear();
-            yield return (start, instruction);
-
-            // Skip heredoc bodies (<<EOF … EOF) so their lines are not read as instructions.
-            foreach (Match heredoc in Heredoc().Matches(instruction))
-            {
-                var terminator = heredoc.Groups["word"].Value;
-                while (i + 1 < lines.Length && lines[i + 1].Trim() != terminator)
-                    i++;
-                i++;
-            }
-        }
-
-        if (builder.Length > 0)
-            yield return (start, builder.ToString().Trim());
-    }
-
-    private static (string? Keyword, string Arguments) Split(string instruction)
-    {
-        var space = instruction.IndexOfAny([' ', '\t']);
-        return space < 0
-            ? (instruction.ToUpperInvariant(), "")
-            : (instruction[..space].ToUpperInvariant(), instruction[(space + 1)..].Trim());
-    }
-
-    private static (string Name, string? Default) ParseArg(string arguments)
-    {
-        var equals = arguments.IndexOf('=', StringComparison.Ordinal);
-        return equals < 0 ? (arguments.Trim(), null) : (arguments[..equals].Trim(), arguments[(equals + 1)..].Trim().Trim('"'));
-    }
-
-    private static StageBuilder ParseFrom(string arguments, int line, int index, IReadOnlyDictionary<string, string> args, HashSet<string> earlierStages, string path)
-    {
-        var words = arguments.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Where(w => !w.StartsWith("--", StringComparison.Ordinal)).ToList();
-        if (words.Count is not (1 or 3) || (words.Count == 3 && !words[1].Equals("AS", StringComparison.OrdinalIgnoreCase)))
-            throw Invalid(path, line, $"'FROM {arguments}' is not 'FROM image [AS name]'");
-
-        var baseImage = Substitute(words[0], args);
-        var name = words.Count == 3 ? words[2] : null;
-        if (name is not null && !StageName().IsMatch(name))
-            throw Invalid(path, line, $"'{name}' is not a valid stage name (letters, digits, '-', '_', '.'; starting with a letter)");
-
-        var builder = new StageBuilder(index, name?.ToLowerInvariant(), baseImage, line);
-        if (earlierStages.Contains(baseImage))
-            builder.Uses(baseImage);
-        return builder;
-    }
-
-    private static string Substitute(string value, IReadOnlyDictionary<string, string> args) =>
-        Variable().Replace(value, match =>
-        {
-            var name = match.Groups["braced"].Success ? match.Groups["braced"].Value : match.Groups["plain"].Value;
-            var fallback = match.Groups["default"].Success ? match.Groups["default"].Value : "";
-            return args.TryGetValue(name, out var found) && found.Length > 0 ? found : fallback;
-        });
-
-    private static CacheFromConfigurationException Invalid(string path, int line, string problem) =>
+    internal static CacheFromConfigurationException Invalid(string path, int line, string problem) =>
         new([$"{path}:{line}: {problem}"]);
 
-    [GeneratedRegex(@"^#\s*escape\s*=\s*(?<c>[\\`])\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex EscapeDirective();
-
-    [GeneratedRegex(@"<<-?[""']?(?<word>[A-Za-z_][A-Za-z0-9_]*)[""']?", RegexOptions.CultureInvariant)]
-    private static partial Regex Heredoc();
-
-    [GeneratedRegex(@"--(?:from|mount=[^ ]*from)=(?<from>[^ ,]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex FromFlag();
-
-    [GeneratedRegex(@"\$(?:\{(?<braced>[A-Za-z_][A-Za-z0-9_]*)(?::-(?<default>[^}]*))?\}|(?<plain>[A-Za-z_][A-Za-z0-9_]*))", RegexOptions.CultureInvariant)]
-    private static partial Regex Variable();
-
-    [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9_.-]*$", RegexOptions.CultureInvariant)]
-    private static partial Regex StageName();
-
-    private sealed class StageBuilder(int index, string? name, string baseImage, int line)
+    private static StageDraft ParseFrom(DockerfileInstruction from, List<StageDraft> earlier, Dictionary<string, string> globalScope, char escape, string path)
     {
-        private readonly List<string> _dependsOn = [];
+        var words = from.Arguments.Split([' ', '\t', '\v', '\f', '\r'], StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length is not (1 or 3) || (words.Length == 3 && !words[1].Equals("AS", StringComparison.OrdinalIgnoreCase)))
+            throw Invalid(path, from.Line, $"'{from.Text}' is not 'FROM image [AS name]'");
 
-        public string? Name => name;
-
-        public string Label => name ?? $"stage-{index}";
-
-        public void Uses(string stage)
+        string? name = null;
+        if (words.Length == 3)
         {
-            var label = stage.ToLowerInvariant();
-            if (!_dependsOn.Contains(label))
-                _dependsOn.Add(label);
+            name = words[2].ToLowerInvariant();
+            if (!StageName().IsMatch(name))
+                throw Invalid(path, from.Line, $"'{words[2]}' is not a valid stage name (letters, digits, '-', '_', '.'; starting with a letter)");
+            var label = earlier.Select((s, i) => s.Name ?? $"stage-{i}");
+            if (label.Contains(name, StringComparer.Ordinal))
+                throw Invalid(path, from.Line, $"stage name '{name}' is used twice");
+        }
+        else if (earlier.Any(s => s.Name == $"stage-{earlier.Count}"))
+        {
+            throw Invalid(path, from.Line, $"stage name 'stage-{earlier.Count}' is used twice (an unnamed stage here is called that too)");
         }
 
-        public DockerfileStage Build() => new(index, name, baseImage, _dependsOn, line);
+        var expansion = DockerfileSubstitution.Expand(words[0], globalScope, escape);
+        if (expansion.Value.Length == 0)
+        {
+            var unset = expansion.Variables.Count == 0 ? "" : $" ({string.Join(", ", expansion.Variables)} unset or empty)";
+            throw Invalid(path, from.Line, $"'{from.Text}' names no image after ARG substitution{unset}; give the ARG a default or pass it as a build arg");
+        }
+
+        return new StageDraft(name, expansion.Value) { Instructions = { from } };
+    }
+
+    /// <summary>
+    /// Each stage's dependencies, base first: a <c>FROM</c> resolves to an earlier named stage only; a
+    /// <c>COPY --from</c> or <c>RUN --mount=from=</c> to any stage by name or index (BuildKit allows later ones).
+    /// </summary>
+    private static List<List<string>> Dependencies(List<StageDraft> stages, Dictionary<string, string> globalScope, char escape, string path)
+    {
+        var labels = stages.Select((s, i) => s.Name ?? $"stage-{i}").ToList();
+        var result = new List<List<string>>();
+        for (var index = 0; index < stages.Count; index++)
+        {
+            var stage = stages[index];
+            var uses = new List<string>();
+            var baseIndex = stages.Take(index).ToList().FindLastIndex(s => s.Name is not null && s.Name.Equals(stage.BaseImage, StringComparison.OrdinalIgnoreCase));
+            if (baseIndex >= 0)
+                uses.Add(labels[baseIndex]);
+
+            foreach (var instruction in stage.Instructions.Skip(1))
+            {
+                foreach (var source in Sources(instruction))
+                {
+                    var reference = DockerfileSubstitution.Expand(source, globalScope, escape).Value;
+                    var target = int.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                        ? number < stages.Count ? number : -1
+                        : stages.FindIndex(s => s.Name is not null && s.Name.Equals(reference, StringComparison.OrdinalIgnoreCase));
+                    if (target < 0)
+                        continue; // an image, or a stage index the builder will refuse
+                    if (target == index)
+                        throw Invalid(path, instruction.Line, $"'{instruction.Text}' uses its own stage '{labels[index]}' (circular dependency)");
+                    if (!uses.Contains(labels[target]))
+                        uses.Add(labels[target]);
+                }
+            }
+
+            result.Add(uses);
+        }
+
+        RejectCycles(labels, result, stages, path);
+        return result;
+    }
+
+    private static IEnumerable<string> Sources(DockerfileInstruction instruction)
+    {
+        if (instruction.Keyword == "COPY" && instruction.Flag("from") is { Length: > 0 } from)
+            yield return from;
+        if (instruction.Keyword != "RUN")
+            yield break;
+        foreach (var mount in instruction.FlagValues("mount"))
+        {
+            foreach (var field in mount.Split(','))
+            {
+                var equals = field.IndexOf('=', StringComparison.Ordinal);
+                if (equals > 0 && field[..equals].Trim().Equals("from", StringComparison.OrdinalIgnoreCase) && field[(equals + 1)..].Trim() is { Length: > 0 } value)
+                    yield return value;
+            }
+        }
+    }
+
+    private static void RejectCycles(List<string> labels, List<List<string>> uses, List<StageDraft> stages, string path)
+    {
+        // 0 unvisited, 1 on the current path, 2 done.
+        var state = new int[labels.Count];
+        for (var start = 0; start < labels.Count; start++)
+            Visit(start);
+
+        void Visit(int index)
+        {
+            if (state[index] == 2)
+                return;
+            state[index] = 1;
+            foreach (var dependency in uses[index])
+            {
+                var next = labels.IndexOf(dependency);
+                if (state[next] == 1)
+                    throw Invalid(path, stages[index].Instructions[0].Line, $"stage '{labels[index]}' and stage '{dependency}' use each other (circular dependency between stages)");
+                Visit(next);
+            }
+
+            state[index] = 2;
+        }
+    }
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_.-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex StageName();
+
+    private sealed class StageDraft(string? name, string baseImage)
+    {
+        public string? Name { get; } = name;
+
+        public string BaseImage { get; } = baseImage;
+
+        public List<DockerfileInstruction> Instructions { get; } = [];
     }
 }

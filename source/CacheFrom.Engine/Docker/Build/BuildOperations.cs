@@ -31,7 +31,7 @@ internal sealed class BuildOperations(EngineConnection connection, ImageOperatio
 
         var operation = $"the build of {request.DisplayName}";
         var throttle = new ProgressThrottle(connection.Time);
-        var run = new BuildRun(request, StageLabels(request.DockerfilePath), connection.Time);
+        var run = new BuildRun(request, StageLabels(request), connection.Time);
         try
         {
             await connection.RunAsync(operation, async () =>
@@ -88,11 +88,13 @@ internal sealed class BuildOperations(EngineConnection connection, ImageOperatio
     /// The Dockerfile's stages (<c>name</c> or <c>stage-N</c>) in order: BuildKit leaves the name out
     /// of a single-stage Dockerfile's steps, and reports stages in whatever order they ran.
     /// </summary>
-    private List<string> StageLabels(string dockerfilePath)
+    private List<string> StageLabels(ImageBuildRequest request)
     {
+        var dockerfilePath = request.DockerfilePath;
         try
         {
-            return DockerfileParser.Parse(dockerfilePath).Stages.Select(s => s.Label).ToList();
+            // The build args matter: a FROM ${BASE} with no default names no image without them.
+            return DockerfileParser.Parse(dockerfilePath, request.BuildArgs).Stages.Select(s => s.Label).ToList();
         }
         catch (Exception exception) when (exception is CacheFromException or IOException or FormatException)
         {
