@@ -1,113 +1,72 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using CacheFrom.BuildKit.Session;
-using CacheFrom.Configuration;
-using CacheFrom.Pipeline;
+using CacheFrom.Hosting;
 using CacheFrom.Recording;
-using CacheFrom.Reporting;
 using Nuke.Common;
 using Serilog;
 
 namespace CacheFrom.Nuke;
 
 /// <summary>
-/// What <see cref="IDockerPublish"/>'s targets share in one NUKE process: the cancellation source
-/// for Ctrl+C (NUKE blocks on async targets and passes no token) and one engine call per target.
-/// Each target opens a <see cref="CachePipeline"/>, which continues this process's run record, so
-/// the state between targets (winning candidates, image ids, timings) flows through the engine.
+/// The NUKE side of the engine's run object: one <see cref="CacheFromRun"/> per build, opened by the
+/// first Docker target and kept for every later one (one settings resolution, one engine connection,
+/// one stage plan, one BuildKit session server), so the state between targets stays in memory.
+/// Components are interfaces and cannot hold fields: the run is attached to the build instance.
 /// </summary>
 internal static class DockerCacheRun
 {
-    private static readonly Lock Gate = new();
-    private static CancellationTokenSource? _cancellation;
+    private static readonly ConditionalWeakTable<IHazDockerCache, CacheFromRun> Runs = [];
 
-    /// <summary>Cancelled by the first Ctrl+C (a build or push in flight stops cleanly); a second one kills the process.</summary>
-    public static CancellationToken CancellationToken
-    {
-        get
+    public static CacheFromRun Of(IHazDockerCache build) =>
+        Runs.GetValue(build, static build =>
         {
-            lock (Gate)
-            {
-                if (_cancellation is null)
-                {
-                    _cancellation = new CancellationTokenSource();
-                    Console.CancelKeyPress += OnCancelKeyPress;
-                }
-
-                return _cancellation.Token;
-            }
-        }
-    }
+            var run = new CacheFromRun(() => build.DockerCacheOptions, Log.Logger, BuildKitSessionHost.Create(Log.Logger));
+            // NUKE has no hook a component can use when the build ends: close the sessions when the process does.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => run.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            return run;
+        });
 
     /// <summary>
-    /// The target's run condition: false, with the reason logged, when the step's mode is off
-    /// (<see cref="StepPlan"/>). Parameters that do not validate run the target, whose engine call
-    /// then fails with every problem listed.
+    /// The target's run condition: false, with the reason logged, when the step's mode is off.
+    /// Parameters that do not validate run the target, whose engine call then fails with every problem listed.
     /// </summary>
-    public static bool IsEnabled(IHazDockerCache build, PipelineStep step)
+    public static bool IsEnabled(IHazDockerCache build, StepDefinition target)
     {
-        CacheFromSettings settings;
+        string? reason;
         try
         {
-            settings = CacheFromSettings.Resolve(build.DockerCacheOptions);
+            reason = Of(build).SkipReason(target);
         }
         catch (CacheFromException)
         {
             return true;
         }
 
-        if (StepPlan.SkipReason(settings, step) is not { } reason)
+        if (reason is null)
             return true;
-        Log.Information("{Step} skipped: {Reason}", step, reason);
+        Log.Information("{Step} skipped: {Reason}", target.Name, reason);
         return false;
     }
 
-    public static async Task RunStepAsync(IHazDockerCache build, PipelineStep step)
+    public static async Task RunAsync(IHazDockerCache build, StepDefinition target)
     {
-        var cancellationToken = CancellationToken;
-        try
-        {
-            await using var sessions = BuildKitSessionHost.Create(Log.Logger);
-            await using var pipeline = await CachePipeline.OpenAsync(build.DockerCacheOptions, Log.Logger, sessions, cancellationToken).ConfigureAwait(false);
-            await (step switch
-            {
-                PipelineStep.LoadTarball => pipeline.LoadTarballAsync(cancellationToken),
-                PipelineStep.ResolveCache => pipeline.ResolveCacheAsync(cancellationToken),
-                PipelineStep.BuildBuilderStage => pipeline.BuildBuilderStageAsync(cancellationToken),
-                PipelineStep.BuildFinalStage => pipeline.BuildFinalStageAsync(cancellationToken),
-                PipelineStep.PushAll => pipeline.PushAllAsync(cancellationToken),
-                PipelineStep.SaveTarball => pipeline.SaveTarballAsync(cancellationToken),
-                _ => throw new ArgumentOutOfRangeException(nameof(step), step, null),
-            }).ConfigureAwait(false);
-            build.ReportSummary(summary => StepSummary(summary, pipeline.Record, step));
-        }
-        catch (OperationCanceledException exception) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new CacheFromException($"{step} was cancelled (Ctrl+C)", exception);
-        }
+        var run = Of(build);
+        await UserErrors.ReportAsync(build, target, () => run.RunAsync(target)).ConfigureAwait(false);
+        if (run.Record is { } record)
+            build.ReportSummary(summary => target.Step is { } step ? StepSummary(summary, record, step) : RunSummary(summary, run, record));
     }
 
-    /// <summary>
-    /// DockerPublish's own call, after every step: the run's report (summary table in the log,
-    /// JSON/Markdown/HTML in the report directory, $GITHUB_STEP_SUMMARY) and the headline figures
-    /// in NUKE's summary. A report that cannot be written is a warning: the image is built.
-    /// </summary>
-    public static async Task WriteReportAsync(IHazDockerCache build)
+    private static Dictionary<string, string> RunSummary(Dictionary<string, string> summary, CacheFromRun run, RunRecord record)
     {
-        var cancellationToken = CancellationToken;
-        await using var pipeline = await CachePipeline.OpenAsync(build.DockerCacheOptions, Log.Logger, sessions: null, cancellationToken).ConfigureAwait(false);
-        // Through the pipeline: it applies the cache history's cold durations before the sum is done.
-        await pipeline.WriteReportAsync(cancellationToken).ConfigureAwait(false);
-        var record = pipeline.Record;
-        var run = pipeline.Summarize();
-        build.ReportSummary(summary =>
-        {
-            summary["Image"] = $"{record.Image}:{record.Tag}";
-            summary["Instructions cached"] = $"{run.CachedInstructions} of {run.CachedInstructions + run.BuiltInstructions}";
-            summary["Fetch"] = Seconds(run.FetchTime);
-            summary["Saved"] = run.TimeSaved is { } saved ? Seconds(saved) + (run.TimeSavedIsPartial ? " or more" : "") : "unknown";
-            summary["Verdict"] = run.Verdict;
+        if (run.Summarize() is not { } figures)
             return summary;
-        });
+        summary["Image"] = $"{record.Image}:{record.Tag}";
+        summary["Instructions cached"] = $"{figures.CachedInstructions} of {figures.CachedInstructions + figures.BuiltInstructions}";
+        summary["Fetch"] = Seconds(figures.FetchTime);
+        summary["Saved"] = figures.TimeSaved is { } saved ? Seconds(saved) + (figures.TimeSavedIsPartial ? " or more" : "") : "unknown";
+        summary["Verdict"] = figures.Verdict;
+        return summary;
     }
 
     private static Dictionary<string, string> StepSummary(Dictionary<string, string> summary, RunRecord record, PipelineStep step)
@@ -125,9 +84,7 @@ internal static class DockerCacheRun
                 break;
             case PipelineStep.BuildBuilderStage or PipelineStep.BuildFinalStage:
                 // FROM is neither a hit nor built work (as in the run's report).
-                var instructions = record.Instructions
-                    .Where(i => i.BuiltIn == step && !i.Text.StartsWith("FROM", StringComparison.OrdinalIgnoreCase))
-                    .ToList();
+                var instructions = record.Instructions.Where(i => i.BuiltIn == step && i.IsWork).ToList();
                 summary["Instructions cached"] = $"{instructions.Count(i => i.Cached)} of {instructions.Count}";
                 break;
             case PipelineStep.LoadTarball:
@@ -150,16 +107,4 @@ internal static class DockerCacheRun
         value < 1024 * 1024
             ? (value / 1024.0).ToString("0.0 KiB", CultureInfo.InvariantCulture)
             : (value / (1024.0 * 1024)).ToString("0.0 MiB", CultureInfo.InvariantCulture);
-
-    private static void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
-    {
-        lock (Gate)
-        {
-            if (_cancellation is null || _cancellation.IsCancellationRequested)
-                return;
-            e.Cancel = true;
-            Log.Warning("Stopping CacheFrom; press Ctrl+C again to kill the build");
-            _cancellation.Cancel();
-        }
-    }
 }

@@ -1,4 +1,4 @@
-using CacheFrom.Recording;
+using CacheFrom.Hosting;
 using CacheFrom.Reporting;
 using JetBrains.Annotations;
 using Nuke.Common;
@@ -10,55 +10,57 @@ namespace CacheFrom.Nuke;
 /// runs them: <see cref="LoadTarball"/>, <see cref="ResolveCache"/>, <see cref="BuildBuilderStage"/>,
 /// <see cref="BuildFinalStage"/>, <see cref="PushAll"/>, <see cref="SaveTarball"/>. Running any one
 /// runs what it needs and nothing more; a target whose mode is off (tarball steps in registry mode,
-/// PushAll without docker-push) is skipped, not failed. Compose it with your own targets, e.g.
+/// PushAll without docker-push) is skipped, not failed. Names, descriptions, dependencies and skip
+/// rules are the engine's <see cref="CacheFromStepTable"/> (a test holds the two together); every
+/// target of one build shares one run (<see cref="DockerCacheRun"/>). Compose it with your own targets, e.g.
 /// <c>Target Deploy => _ => _.DependsOn&lt;IDockerPublish&gt;(x => x.DockerPublish)</c>.
 /// </summary>
 [PublicAPI]
 public interface IDockerPublish : IHazDockerCache
 {
     Target LoadTarball => _ => _
-        .Description("Loads the stage images from the tarball store (docker-cache tarball or both)")
+        .Description(CacheFromStepTable.LoadTarball.Description)
         .Requires(() => Image)
-        .OnlyWhenDynamic(() => DockerCacheRun.IsEnabled(this, PipelineStep.LoadTarball), "docker-cache uses tarballs")
-        .Executes(() => DockerCacheRun.RunStepAsync(this, PipelineStep.LoadTarball));
+        .OnlyWhenDynamic(() => DockerCacheRun.IsEnabled(this, CacheFromStepTable.LoadTarball), CacheFromStepTable.LoadTarball.RunsWhen)
+        .Executes(() => DockerCacheRun.RunAsync(this, CacheFromStepTable.LoadTarball));
 
     Target ResolveCache => _ => _
-        .Description("Picks each stage's best existing cache image: this tag, then each docker-cache-fallback tag")
+        .Description(CacheFromStepTable.ResolveCache.Description)
         .DependsOn(LoadTarball)
         .Requires(() => Image)
-        .OnlyWhenDynamic(() => DockerCacheRun.IsEnabled(this, PipelineStep.ResolveCache), "docker-cache is not none")
-        .Executes(() => DockerCacheRun.RunStepAsync(this, PipelineStep.ResolveCache));
+        .OnlyWhenDynamic(() => DockerCacheRun.IsEnabled(this, CacheFromStepTable.ResolveCache), CacheFromStepTable.ResolveCache.RunsWhen)
+        .Executes(() => DockerCacheRun.RunAsync(this, CacheFromStepTable.ResolveCache));
 
     Target BuildBuilderStage => _ => _
-        .Description("Builds each intermediate stage with --target, cached from its winner and earlier stages")
+        .Description(CacheFromStepTable.BuildBuilderStage.Description)
         .DependsOn(ResolveCache)
         .Requires(() => Image)
-        .Executes(() => DockerCacheRun.RunStepAsync(this, PipelineStep.BuildBuilderStage));
+        .Executes(() => DockerCacheRun.RunAsync(this, CacheFromStepTable.BuildBuilderStage));
 
     Target BuildFinalStage => _ => _
-        .Description("Builds the final image, cached from every stage image (builder first)")
+        .Description(CacheFromStepTable.BuildFinalStage.Description)
         .DependsOn(BuildBuilderStage)
         .Requires(() => Image)
-        .Executes(() => DockerCacheRun.RunStepAsync(this, PipelineStep.BuildFinalStage));
+        .Executes(() => DockerCacheRun.RunAsync(this, CacheFromStepTable.BuildFinalStage));
 
     Target PushAll => _ => _
-        .Description("Pushes the final and stage images (docker-push)")
+        .Description(CacheFromStepTable.PushAll.Description)
         .DependsOn(BuildFinalStage)
         .Requires(() => Image)
-        .OnlyWhenDynamic(() => DockerCacheRun.IsEnabled(this, PipelineStep.PushAll), "docker-push is true")
-        .Executes(() => DockerCacheRun.RunStepAsync(this, PipelineStep.PushAll));
+        .OnlyWhenDynamic(() => DockerCacheRun.IsEnabled(this, CacheFromStepTable.PushAll), CacheFromStepTable.PushAll.RunsWhen)
+        .Executes(() => DockerCacheRun.RunAsync(this, CacheFromStepTable.PushAll));
 
     Target SaveTarball => _ => _
-        .Description("Saves the final and stage images into the tarball store, atomically (docker-cache tarball or both)")
+        .Description(CacheFromStepTable.SaveTarball.Description)
         .DependsOn(BuildFinalStage)
         .After(PushAll)
         .Requires(() => Image)
-        .OnlyWhenDynamic(() => DockerCacheRun.IsEnabled(this, PipelineStep.SaveTarball), "docker-cache uses tarballs")
+        .OnlyWhenDynamic(() => DockerCacheRun.IsEnabled(this, CacheFromStepTable.SaveTarball), CacheFromStepTable.SaveTarball.RunsWhen)
         .Produces(DockerCacheDirectory / "**" / "*.tar")
-        .Executes(() => DockerCacheRun.RunStepAsync(this, PipelineStep.SaveTarball));
+        .Executes(() => DockerCacheRun.RunAsync(this, CacheFromStepTable.SaveTarball));
 
     Target DockerPublish => _ => _
-        .Description("The whole pipeline (load, resolve, build the stages, push, save; steps whose mode is off are skipped), then the run's report")
+        .Description(CacheFromStepTable.DockerPublish.Description)
         .DependsOn(LoadTarball, ResolveCache, BuildBuilderStage, BuildFinalStage, PushAll, SaveTarball)
         .Requires(() => Image)
         .Produces(
@@ -66,5 +68,5 @@ public interface IDockerPublish : IHazDockerCache
             DockerCacheReportDirectory / ReportWriter.MarkdownFileName,
             DockerCacheReportDirectory / ReportWriter.HtmlFileName,
             DockerCacheReportDirectory / "run.json")
-        .Executes(() => DockerCacheRun.WriteReportAsync(this));
+        .Executes(() => DockerCacheRun.RunAsync(this, CacheFromStepTable.DockerPublish));
 }

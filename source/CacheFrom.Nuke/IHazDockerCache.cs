@@ -1,4 +1,5 @@
 using CacheFrom.Configuration;
+using CacheFrom.Hosting;
 using JetBrains.Annotations;
 using Nuke.Common;
 using Nuke.Common.IO;
@@ -7,11 +8,12 @@ using Nuke.Common.Tooling;
 namespace CacheFrom.Nuke;
 
 /// <summary>
-/// The Docker build-cache parameters: the contract every CacheFrom host shares, spelled
+/// The Docker build-cache parameters: one member per row of the engine's
+/// <see cref="CacheFromParameterTable"/> (a test holds the two together), spelled
 /// <c>--docker-image</c> on the command line, <c>DOCKER_IMAGE</c> in the environment and
 /// <c>"DockerImage"</c> in <c>.nuke/parameters.json</c>. Values stay strings here; the engine's
-/// <see cref="CacheFromParameters"/> parses them, so NUKE and Cake accept the same spellings and
-/// fail with the same messages. Defaults are the engine's (<see cref="CacheFromDefaults"/>).
+/// <see cref="ParameterReader"/> splits and parses them, so every host accepts the same spellings
+/// and fails with the same messages. Defaults are the engine's (<see cref="CacheFromDefaults"/>).
 /// </summary>
 /// <remarks>
 /// No member is named after a variable Docker reads with another meaning: there is no
@@ -26,47 +28,47 @@ public interface IHazDockerCache : INukeBuild
 {
     public const string Docker = nameof(Docker);
 
-    [Parameter("Repository of the image, registry host included (registry.example.com/team/app) - required")]
+    [Parameter(ParameterDescriptions.Image)]
     string? Image => TryGetValue(() => Image);
 
-    [Parameter("Tag of this build - default: the current branch, sanitised to a legal tag")]
+    [Parameter(ParameterDescriptions.Tag)]
     string? Tag => TryGetValue(() => Tag);
 
-    [Parameter("Further candidate cache tags, best first - default: main master", Separator = " ")]
+    [Parameter(ParameterDescriptions.CacheFallback, Separator = " ")]
     string[]? CacheFallback => TryGetValue(() => CacheFallback);
 
-    [Parameter("Dockerfile, relative to docker-context - default: Dockerfile")]
+    [Parameter(ParameterDescriptions.File)]
     string? File => TryGetValue(() => File);
 
-    [Parameter("Build context directory, relative to the root directory - default: the root directory")]
+    [Parameter(ParameterDescriptions.Context)]
     string? Context => DockerCliVariables.BuildContext(TryGetValue(() => Context), RootDirectory);
 
-    [Parameter("Builder: buildkit or classic - default: buildkit")]
+    [Parameter(ParameterDescriptions.Builder)]
     string? Builder => TryGetValue(() => Builder);
 
-    [Parameter("Cache: registry, tarball, both or none - default: registry when docker-image names a registry host, else tarball")]
+    [Parameter(ParameterDescriptions.Cache)]
     string? Cache => TryGetValue(() => Cache);
 
-    [Parameter("Tarball store (a shared directory) - default: .nuke/temp/docker-cache")]
+    [Parameter(ParameterDescriptions.CacheDir)]
     string? CacheDir => TryGetValue(() => CacheDir);
 
-    [Parameter("Push the images: true or false - default: true when docker-cache uses the registry")]
-    string? Push => TryGetValue(() => Push) ?? (DockerCliVariables.IsBareFlag("docker-push") ? "true" : null);
+    [Parameter(ParameterDescriptions.Push)]
+    string? Push => TryGetValue(() => Push);
 
-    [Parameter("Build arguments, KEY=VALUE (a bare KEY takes the environment variable's value)", Separator = " ")]
+    [Parameter(ParameterDescriptions.BuildArgs, Separator = " ")]
     string[]? BuildArgs => TryGetValue(() => BuildArgs);
 
-    [Parameter("Build secrets for RUN --mount=type=secret: id=ENV_VAR or id=path/to/file", Separator = " ")]
+    [Parameter(ParameterDescriptions.Secrets, Separator = " ")]
     string[]? Secrets => TryGetValue(() => Secrets);
 
-    [Parameter("Forward an ssh-agent to RUN --mount=type=ssh: default (SSH_AUTH_SOCK) or a socket path")]
-    string? Ssh => TryGetValue(() => Ssh) ?? (DockerCliVariables.IsBareFlag("docker-ssh") ? "default" : null);
+    [Parameter(ParameterDescriptions.Ssh)]
+    string? Ssh => TryGetValue(() => Ssh);
 
-    [Parameter("Registry user name - default: the Docker config file's credentials for the registry")]
+    [Parameter(ParameterDescriptions.Username)]
     [Secret]
     string? Username => TryGetValue(() => Username);
 
-    [Parameter("Registry password or token - default: the Docker config file's credentials for the registry")]
+    [Parameter(ParameterDescriptions.Password)]
     [Secret]
     string? Password => TryGetValue(() => Password);
 
@@ -82,8 +84,13 @@ public interface IHazDockerCache : INukeBuild
     /// </summary>
     CacheFromOptions DockerCacheOptions => DockerCacheSettings(DockerCacheSettingsBase(new CacheFromOptions()));
 
-    /// <summary>The parameters above, parsed by <see cref="CacheFromParameters"/>; paths start at the root directory.</summary>
-    sealed Configure<CacheFromOptions> DockerCacheSettingsBase => options => DockerCacheParameters.Read(this, options);
+    /// <summary>The parameters above, read by the engine's <see cref="ParameterReader"/>; paths start at the root directory.</summary>
+    sealed Configure<CacheFromOptions> DockerCacheSettingsBase => _ =>
+    {
+        var options = ParameterReader.Read(new NukeParameterSource(this), RootDirectory);
+        options.ReportDir = DockerCacheReportDirectory;
+        return options;
+    };
 
     /// <summary>
     /// Customisation hook, applied after the parameters, e.g. a repository's defaults:

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using CacheFrom.Pipeline;
 using CacheFrom.Recording;
+using CacheFrom.Tests.Support;
 
 namespace CacheFrom.Tests.Cake;
 
@@ -13,9 +14,7 @@ namespace CacheFrom.Tests.Cake;
 /// </summary>
 internal static partial class CakeRunner
 {
-    private static readonly Lazy<string> Root = new(FindRoot);
-
-    public static string RepositoryRoot => Root.Value;
+    public static string RepositoryRoot => RepositoryFiles.RootDirectory;
 
     /// <summary>The run record the sample script's run left (the engine's default report directory, under the root).</summary>
     public static string RunRecordPath => Path.Combine(RepositoryRoot, ".nuke", "temp", "cachefrom", "run.json");
@@ -89,17 +88,6 @@ internal static partial class CakeRunner
         process.WaitForExit(); // drains the redirected streams
         lock (gate)
             return new CakeResult(process.ExitCode, string.Join(Environment.NewLine, output));
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "build.cake")) && File.Exists(Path.Combine(directory.FullName, "CacheFrom.Nuke.sln")))
-                return directory.FullName;
-        }
-
-        throw new InvalidOperationException($"no repository root (build.cake) above {TestContext.CurrentContext.TestDirectory}");
     }
 
     [GeneratedRegex(@"\x1b\[[0-9;?]*[A-Za-z]")]
