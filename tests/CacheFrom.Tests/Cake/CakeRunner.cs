@@ -17,7 +17,7 @@ internal static partial class CakeRunner
     public static string RepositoryRoot => RepositoryFiles.RootDirectory;
 
     /// <summary>The run record the sample script's run left (the engine's default report directory, under the root).</summary>
-    public static string RunRecordPath => Path.Combine(RepositoryRoot, ".nuke", "temp", "cachefrom", "run.json");
+    public static string RunRecordPath => RunRecordFile.DefaultPath(RepositoryRoot);
 
     public static async Task RestoreToolsAsync()
     {
@@ -32,11 +32,7 @@ internal static partial class CakeRunner
     public static Task<CakeResult> RunBuildAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         RunAsync("dotnet", ["cake", "build.cake", .. arguments], environment);
 
-    public static RunRecord ReadRunRecord()
-    {
-        var record = JsonSerializer.Deserialize<RunRecord>(File.ReadAllText(RunRecordPath), RunRecordStore.JsonOptions);
-        return record ?? throw new AssertionException($"{RunRecordPath} holds no run record");
-    }
+    public static RunRecord ReadRunRecord() => RunRecordFile.Read(RunRecordPath);
 
     private static async Task<CakeResult> RunAsync(string fileName, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {

@@ -1,12 +1,17 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace CacheFrom.Nuke.Tests.Support;
+namespace CacheFrom.Tests.Support;
 
 /// <summary>Runs a process to its end, output and error interleaved as a terminal shows them.</summary>
 internal static class ProcessRunner
 {
-    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
+    public static async Task<ProcessResult> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        string workingDirectory,
+        TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -18,6 +23,9 @@ internal static class ProcessRunner
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         CleanEnvironment(start.Environment);
+        start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };
@@ -43,8 +51,8 @@ internal static class ProcessRunner
     }
 
     /// <summary>
-    /// The build under test sees only what a test gives it: no DOCKER_IMAGE, DOCKER_CACHE … from the
-    /// machine (NUKE would read them), and no telemetry. Docker's own variables stay.
+    /// The host under test sees only what a test gives it: no DOCKER_IMAGE, DOCKER_CACHE … from the
+    /// machine (every host reads them), and no telemetry. Docker's own variables stay.
     /// </summary>
     private static void CleanEnvironment(IDictionary<string, string?> environment)
     {
