@@ -19,14 +19,23 @@ internal static class UserErrors
         }
         catch (CacheFromException exception)
         {
-            var firstLine = exception.Message.Split('\n')[0].TrimEnd();
             build.ReportSummary(summary =>
             {
-                summary["Error"] = firstLine;
+                summary["Error"] = SummaryLine(exception.Message);
                 return summary;
             });
             throw new DockerCacheFailure(target.Name, exception);
         }
+    }
+
+    // The summary has one line per target: a list of problems shows its first one and how many follow.
+    private static string SummaryLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length <= 1)
+            return message.Trim();
+        var first = lines[0].TrimEnd(':') + ": " + lines[1].TrimStart('-', ' ');
+        return lines.Length == 2 ? first : $"{first} (and {lines.Length - 2} more)";
     }
 
     /// <summary>A target's failure whose text is the engine's message alone; the original stays as the inner exception for debuggers.</summary>

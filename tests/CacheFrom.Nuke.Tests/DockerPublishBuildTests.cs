@@ -1,4 +1,6 @@
+using System.Reflection;
 using System.Text.Json;
+using CacheFrom.Hosting;
 using CacheFrom.Nuke.Tests.Support;
 using CacheFrom.Tests.Support;
 
@@ -12,15 +14,6 @@ namespace CacheFrom.Nuke.Tests;
 [NonParallelizable]
 public sealed class DockerPublishBuildTests
 {
-    private static readonly string[] Targets = ["LoadTarball", "ResolveCache", "BuildBuilderStage", "BuildFinalStage", "PushAll", "SaveTarball", "DockerPublish"];
-
-    private static readonly string[] Parameters =
-    [
-        "--docker-image", "--docker-tag", "--docker-cache-fallback", "--docker-file", "--docker-context", "--docker-builder",
-        "--docker-cache", "--docker-cache-dir", "--docker-push", "--docker-build-args", "--docker-secrets", "--docker-ssh",
-        "--docker-username", "--docker-password",
-    ];
-
     private TemporaryNukeRepository _repository = null!;
 
     [OneTimeSetUp]
@@ -57,6 +50,7 @@ public sealed class DockerPublishBuildTests
             Assert.That(File.Exists(Path.Combine(_repository.ReportDirectory, "cachefrom-report.json")), "DockerPublish writes the report");
         });
         Assert.That(await DockerCli.ImageExistsAsync($"{image}:main"), "the final image is in the engine");
+        Assert.That(CountOf(warm.Output, "Docker engine at "), Is.EqualTo(1), "every target of the process shares one engine connection");
     }
 
     [Test]
@@ -67,10 +61,10 @@ public sealed class DockerPublishBuildTests
         Assert.That(help.ExitCode, Is.Zero, help.Output);
         Assert.Multiple(() =>
         {
-            foreach (var target in Targets)
-                Assert.That(help.Output, Does.Contain(target));
-            foreach (var parameter in Parameters)
-                Assert.That(help.Output, Does.Contain(parameter));
+            foreach (var target in CacheFromStepTable.All)
+                Assert.That(help.Output, Does.Contain(target.Name));
+            foreach (var parameter in CacheFromParameterTable.All)
+                Assert.That(help.Output, Does.Contain("--" + parameter.Name));
         });
     }
 
@@ -89,8 +83,31 @@ public sealed class DockerPublishBuildTests
     {
         var result = await _repository.RunAsync("ResolveCache", "--docker-image", TestEnvironment.UniqueLocalRepository("nuke"), "--docker-cache", "sometimes");
 
-        Assert.That(result.ExitCode, Is.Not.Zero, result.Output);
-        Assert.That(result.Output, Does.Contain("docker-cache 'sometimes' is not valid; use registry, tarball, both or none"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Not.Zero, result.Output);
+            Assert.That(result.Output, Does.Contain("docker-cache 'sometimes' is not valid; use registry, tarball, both or none"));
+            Assert.That(result.Output, Does.Contain("// Error: Invalid CacheFrom parameters"), "the target summary names the problem");
+            Assert.That(result.Output, Does.Not.Contain("   at "), "no .NET stack trace for an error the user can fix");
+        });
+    }
+
+    [Test]
+    public void The_compiled_component_has_one_parameter_member_per_row_of_the_parameter_table()
+    {
+        var members = typeof(IHazDockerCache).GetProperties()
+            .Where(p => p.GetCustomAttributes().Any(a => a.GetType().Name == "ParameterAttribute"))
+            .Select(p => p.Name);
+
+        Assert.That(members, Is.EquivalentTo(CacheFromParameterTable.All.Select(p => p.MemberName)));
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var index = text.IndexOf(value, StringComparison.Ordinal); index >= 0; index = text.IndexOf(value, index + value.Length, StringComparison.Ordinal))
+            count++;
+        return count;
     }
 
     /// <summary>The run record (<c>run.json</c>, camelCase) read independently of the engine's types.</summary>
