@@ -11,6 +11,9 @@ public static class CacheFromDefaults
 
     public const BuilderKind Builder = BuilderKind.BuildKit;
 
+    /// <summary><c>docker-lint</c>: findings are warnings, never a failed build.</summary>
+    public const LintMode Lint = LintMode.Warn;
+
     /// <summary>Relative to the working directory; NUKE's temporary directory.</summary>
     public const string CacheDir = ".nuke/temp/docker-cache";
 

@@ -43,6 +43,9 @@ public sealed class CacheFromOptions
     /// <summary><c>docker-secrets</c>: build secrets served to BuildKit through the session.</summary>
     public IList<BuildSecret> Secrets { get; set; } = [];
 
+    /// <summary><c>docker-lint</c>: the preflight lint of the Dockerfile and context. Default: <see cref="CacheFromDefaults.Lint"/>.</summary>
+    public LintMode? Lint { get; set; }
+
     /// <summary><c>docker-ssh</c>: forward the ssh-agent (<c>default</c>) to <c>RUN --mount=type=ssh</c>.</summary>
     public string? Ssh { get; set; }
 

@@ -24,6 +24,15 @@ public static class CacheFromParameters
             _ => throw Invalid("docker-cache", value, "registry, tarball, both or none"),
         };
 
+    public static LintMode ParseLintMode(string value) =>
+        value.Trim().ToLowerInvariant() switch
+        {
+            "warn" => LintMode.Warn,
+            "off" => LintMode.Off,
+            "error" => LintMode.Error,
+            _ => throw Invalid("docker-lint", value, "warn, off or error"),
+        };
+
     /// <summary>Absent → null; empty (a bare flag) → true; true/false/1/0/yes/no otherwise.</summary>
     public static bool? ParseBool(string name, string? value) =>
         value?.Trim().ToLowerInvariant() switch

@@ -39,6 +39,8 @@ public sealed class CacheFromSettings
 
     public string? Ssh { get; init; }
 
+    public required LintMode Lint { get; init; }
+
     public required string WorkingDirectory { get; init; }
 
     public required string ReportDir { get; init; }
@@ -106,6 +108,9 @@ public sealed class CacheFromSettings
                 problems.Add($"docker-secrets '{secret.Id}': environment variable '{secret.Location}' is not set");
         }
 
+        if (options.Lint is { } lint && !Enum.IsDefined(lint))
+            problems.Add($"docker-lint '{(int)lint}' is not valid; use warn, off or error");
+
         if (options.Retry is not null)
             problems.AddRange(options.Retry.Validate());
 
@@ -130,6 +135,7 @@ public sealed class CacheFromSettings
             Credentials = credentials,
             Secrets = [.. options.Secrets],
             Ssh = options.Ssh,
+            Lint = options.Lint ?? CacheFromDefaults.Lint,
             WorkingDirectory = workingDirectory,
             ReportDir = Path.GetFullPath(options.ReportDir ?? CacheFromDefaults.ReportDir, workingDirectory),
             DockerHost = options.DockerHost ?? env.GetValueOrDefault("DOCKER_HOST"),
