@@ -64,6 +64,9 @@ public interface IHazDockerCache : INukeBuild
     [Parameter(ParameterDescriptions.Ssh)]
     string? Ssh => TryGetValue(() => Ssh);
 
+    [Parameter(ParameterDescriptions.Lint)]
+    string? Lint => TryGetValue(() => Lint);
+
     [Parameter(ParameterDescriptions.Username)]
     [Secret]
     string? Username => TryGetValue(() => Username);

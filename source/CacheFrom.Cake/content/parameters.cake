@@ -20,7 +20,7 @@ public static class CacheFromCakeParameters
     {
         "docker-image", "docker-tag", "docker-cache-fallback", "docker-file", "docker-context", "docker-builder",
         "docker-cache", "docker-cache-dir", "docker-push", "docker-build-args", "docker-secrets", "docker-ssh",
-        "docker-username", "docker-password",
+        "docker-lint", "docker-username", "docker-password",
     };
 
     public static CacheFromOptions Read(ICakeContext context)
@@ -48,6 +48,7 @@ public static class CacheFromCakeParameters
         Collect(problems, () => options.Secrets = CacheFromParameters.ParseSecrets(Values(context, "docker-secrets") ?? new List<string>(), workingDirectory));
         // A bare --docker-ssh forwards the default agent, like `docker build --ssh default`.
         options.Ssh = Raw(context, "docker-ssh") is { } ssh ? (ssh.Trim().Length == 0 ? "default" : ssh.Trim()) : null;
+        Collect(problems, () => options.Lint = Value(context, "docker-lint") is { } lint ? CacheFromParameters.ParseLintMode(lint) : null);
 
         var username = Value(context, "docker-username");
         var password = Value(context, "docker-password");

@@ -85,6 +85,12 @@ public static class CacheFromParameterTable
         (b, v) => b.Options.Ssh = v[^1],
         bareValue: "default");
 
+    public static ParameterDefinition Lint { get; } = new(
+        "docker-lint", ParameterKind.Text,
+        ParameterDescriptions.Lint,
+        "warn",
+        (b, v) => b.Options.Lint = CacheFromParameters.ParseLintMode(v[^1]));
+
     public static ParameterDefinition Username { get; } = new(
         "docker-username", ParameterKind.Text,
         ParameterDescriptions.Username,
@@ -102,7 +108,7 @@ public static class CacheFromParameterTable
     /// <summary>Every parameter, in the order help and docs list them.</summary>
     public static IReadOnlyList<ParameterDefinition> All { get; } =
     [
-        Image, Tag, CacheFallback, File, Context, Builder, Cache, CacheDir, Push, BuildArgs, Secrets, Ssh, Username, Password,
+        Image, Tag, CacheFallback, File, Context, Builder, Cache, CacheDir, Push, BuildArgs, Secrets, Ssh, Lint, Username, Password,
     ];
 
     /// <summary>The row named <paramref name="name"/> (<c>docker-image</c>), or null.</summary>

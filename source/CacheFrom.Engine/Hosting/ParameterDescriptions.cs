@@ -30,6 +30,8 @@ public static class ParameterDescriptions
 
     public const string Ssh = "Forward an ssh-agent to RUN --mount=type=ssh: default (SSH_AUTH_SOCK) or a socket path";
 
+    public const string Lint = "Preflight lint of the Dockerfile and context: warn, off or error (findings fail the run before Docker is touched)";
+
     public const string Username = "Registry user name";
 
     public const string Password = "Registry password or token";
