@@ -2,6 +2,7 @@ using CacheFrom.Configuration;
 using CacheFrom.Docker;
 using CacheFrom.Dockerfiles;
 using CacheFrom.History;
+using CacheFrom.Lint;
 using CacheFrom.Pipeline.Steps;
 using CacheFrom.Recording;
 using CacheFrom.Reporting;
@@ -38,8 +39,9 @@ public sealed class CachePipeline : IAsyncDisposable
     public string RecordPath => _store.Path;
 
     /// <summary>
-    /// Validates the options (before Docker is touched), reads the Dockerfile's stages, connects
-    /// to the engine and opens this process's run. <paramref name="sessions"/> serves BuildKit
+    /// Validates the options, reads the Dockerfile's stages and lints it (all before Docker is touched;
+    /// <c>docker-lint</c> error fails here, listing every finding), connects to the engine and opens
+    /// this process's run. <paramref name="sessions"/> serves BuildKit
     /// sessions (credentials, secrets, ssh); without it, cache images that need credentials are pulled first.
     /// </summary>
     public static Task<CachePipeline> OpenAsync(
@@ -62,6 +64,7 @@ public sealed class CachePipeline : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(logger);
         var dockerfile = DockerfileParser.Parse(settings.DockerFile, settings.BuildArgs);
+        var lint = DockerfileLint.Run(settings, dockerfile);
         var stages = StageImage.Plan(dockerfile, settings.Image, settings.CacheFallback);
         var store = new RunRecordStore(settings.ReportDir, logger);
 
@@ -74,6 +77,7 @@ public sealed class CachePipeline : IAsyncDisposable
             Stages = stages,
             Tarballs = new TarballStore(settings.CacheDir, logger),
             Sessions = sessions,
+            Lint = lint,
             Logger = logger,
             Record = store.OpenOrStart(settings, stages, settings.RunId),
         };

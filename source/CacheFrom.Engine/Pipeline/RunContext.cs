@@ -2,6 +2,7 @@ using CacheFrom.Configuration;
 using CacheFrom.Docker;
 using CacheFrom.Dockerfiles;
 using CacheFrom.History;
+using CacheFrom.Lint;
 using CacheFrom.Recording;
 using CacheFrom.Reporting;
 using CacheFrom.Resilience;
@@ -25,6 +26,9 @@ internal sealed class RunContext
     public required TarballStore Tarballs { get; init; }
 
     public IBuildSessionProvider? Sessions { get; init; }
+
+    /// <summary>The preflight lint, done when the pipeline opened; each run's first step records and logs it.</summary>
+    public required LintResult Lint { get; init; }
 
     public required ILogger Logger { get; init; }
 

@@ -16,9 +16,10 @@ internal sealed class StepRunner(RunContext context, RunRecordStore store)
         if (context.Record.Steps.Any(s => s.Step == step.Step))
             context.Record = RunRecordStore.Start(context.Settings, context.Stages);
 
+        var logger = context.Logger;
+        context.Lint.RecordOnce(context.Record, logger);
         var record = new StepRecord(step.Step) { StartedAt = DateTimeOffset.UtcNow };
         context.Record.Steps.Add(record);
-        var logger = context.Logger;
 
         if (StepPlan.SkipReason(context.Settings, step.Step) is { } reason)
         {

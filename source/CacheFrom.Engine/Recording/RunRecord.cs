@@ -50,6 +50,10 @@ public sealed class RunRecord
     [JsonInclude]
     internal List<CacheHistoryEntry> History { get; set; } = [];
 
+    /// <summary>The preflight lint's findings; null until the run's first step records them.</summary>
+    [JsonInclude]
+    public LintRecord? Lint { get; internal set; }
+
     /// <summary>Tarballs set aside because they could not be loaded.</summary>
     [JsonInclude]
     public List<string> QuarantinedTarballs { get; internal set; } = [];

@@ -53,6 +53,8 @@ internal static class HtmlReport
         Card(html, "Net", summary.Net is { } net ? ReportFormat.SignedSeconds(net) : "unknown", "saved − fetch − store");
         html.Append("</section>\n");
 
+        Lint(html, record);
+
         html.Append("<section>\n<h2>Where the time went</h2>\n");
         Timeline(html, record);
         Legend(html);
@@ -183,6 +185,21 @@ internal static class HtmlReport
         }
 
         html.Append("</ul>\n");
+    }
+
+    private static void Lint(StringBuilder html, RunRecord record)
+    {
+        if (record.Lint is not { Findings.Count: > 0 } lint)
+            return;
+        html.Append("<section>\n<h2>Dockerfile lint: ").Append(lint.Findings.Count).Append(lint.Findings.Count == 1 ? " finding" : " findings")
+            .Append("</h2>\n<table>\n<tr><th>Where</th><th>Rule</th><th>Problem</th><th>Fix</th></tr>\n");
+        foreach (var f in lint.Findings)
+        {
+            html.Append("<tr><td><code>").Append(E(f.Path)).Append(':').Append(f.Line.ToString(CultureInfo.InvariantCulture)).Append("</code></td><td>")
+                .Append(E(f.Rule)).Append("</td><td>").Append(E(f.Message)).Append("</td><td>").Append(E(f.Fix)).Append("</td></tr>\n");
+        }
+
+        html.Append("</table>\n</section>\n");
     }
 
     private static void Tables(StringBuilder html, RunRecord record, RunSummary summary)

@@ -26,6 +26,15 @@ internal static class MarkdownReport
         Line(md, $"| Pulled / pushed / loaded / saved | {ReportFormat.Bytes(summary.BytesPulled)} / {ReportFormat.Bytes(summary.BytesPushed)} / {ReportFormat.Bytes(summary.BytesLoaded)} / {ReportFormat.Bytes(summary.BytesSaved)} |");
         Line(md);
 
+        if (record.Lint is { Findings.Count: > 0 } lint)
+        {
+            Line(md, $"| Dockerfile lint: {lint.Findings.Count} finding{(lint.Findings.Count == 1 ? "" : "s")} | Rule | Problem | Fix |");
+            Line(md, "|---|---|---|---|");
+            foreach (var f in lint.Findings)
+                Line(md, $"| `{Cell(f.Path)}:{f.Line}` | {Cell(f.Rule)} | {Cell(f.Message)} | {Cell(f.Fix)} |");
+            Line(md);
+        }
+
         Line(md, "| Step | Outcome | Duration | Pulled | Pushed | Loaded | Saved | Note |");
         Line(md, "|---|---|---:|---:|---:|---:|---:|---|");
         foreach (var step in record.Steps)

@@ -21,7 +21,8 @@ internal sealed record ReportDocument(
     IReadOnlyList<ReportStepDocument> Steps,
     IReadOnlyList<ReportStageDocument> Stages,
     IReadOnlyList<ReportInstructionDocument> Instructions,
-    IReadOnlyList<string> QuarantinedTarballs)
+    IReadOnlyList<string> QuarantinedTarballs,
+    ReportLintDocument? Lint)
 {
     public const int CurrentSchemaVersion = 1;
 
@@ -72,7 +73,10 @@ internal sealed record ReportDocument(
             record.Instructions.Select(i => new ReportInstructionDocument(
                 i.Stage, i.Text, i.BuiltIn.ToString(), i.Cached, RunInstructions.Counts(i), RunInstructions.Counts(i) && !effective.Contains(i), ReportFormat.JsonSeconds(i.Duration),
                 i.ColdDuration is { } cold ? ReportFormat.JsonSeconds(cold) : null)).ToList(),
-            [.. record.QuarantinedTarballs]);
+            [.. record.QuarantinedTarballs],
+            record.Lint is { } lint
+                ? new ReportLintDocument(lint.Mode.ToString(), lint.Findings.Select(f => new ReportLintFindingDocument(f.Path, f.Line, f.Rule, f.Message, f.Fix)).ToList())
+                : null);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
@@ -132,3 +136,8 @@ internal sealed record ReportInstructionDocument(
     bool RepeatInRun,
     double DurationSeconds,
     double? ColdDurationSeconds);
+
+/// <summary>The preflight lint (docs/lint.md): <c>Mode</c> is <c>Warn</c>, <c>Off</c> or <c>Error</c>; findings in Dockerfile order.</summary>
+internal sealed record ReportLintDocument(string Mode, IReadOnlyList<ReportLintFindingDocument> Findings);
+
+internal sealed record ReportLintFindingDocument(string Path, int Line, string Rule, string Message, string Fix);

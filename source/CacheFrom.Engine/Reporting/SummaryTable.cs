@@ -39,6 +39,13 @@ internal static class SummaryTable
             .Append(" | Build ").Append(ReportFormat.Seconds(summary.BuildTime))
             .Append(" | Saved ").Append(summary.SavedText())
             .Append(" | Net ").Append(summary.Net is { } net ? ReportFormat.SignedSeconds(net) : "unknown");
+        if (record.Lint is { Findings.Count: > 0 } lint)
+        {
+            // The warnings came at the start of the run; the summary points back at them where people look.
+            text.Append("\nLint: ").Append(lint.Findings.Count).Append(lint.Findings.Count == 1 ? " finding: " : " findings: ")
+                .AppendJoin(", ", lint.Findings.Select(f => $"{f.Path}:{f.Line} {f.Rule}"));
+        }
+
         return text.ToString();
     }
 
