@@ -56,7 +56,7 @@ internal static partial class PerCommitValue
         if (IsoDate().IsMatch(value) || (CompactDate().Match(value) is { Success: true } compact && IsDate(compact.Groups["date"].Value)))
             return "its value here is a date";
         if (LongNumber().IsMatch(value))
-            return "its value here is a long number (a build id or a timestamp)";
+            return "its value here is a long number: a build id or a timestamp";
         foreach (Match token in ShaToken().Matches(value))
         {
             if (IsShortSha(token.Groups["sha"].Value))
