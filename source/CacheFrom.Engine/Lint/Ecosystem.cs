@@ -7,37 +7,43 @@ namespace CacheFrom.Lint;
 /// </summary>
 internal sealed class Ecosystem
 {
-    private Ecosystem(string name, string install, string fetch, int depth, params string[] manifests)
+    private readonly string[] _markers;
+
+    private Ecosystem(string name, string install, string fetch, int depth, string[] markers, params string[] manifests)
     {
         Name = name;
         Install = install;
         Fetch = fetch;
         Depth = depth;
+        _markers = markers;
         Manifests = manifests;
     }
 
-    public static Ecosystem Node { get; } = new("npm", "npm install", "npm ci", 0,
+    public static Ecosystem Node { get; } = new("npm", "npm install", "npm ci", 0, ["package.json"],
         "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock", ".npmrc", ".yarnrc.yml");
 
     public static Ecosystem Python { get; } = new("pip", "pip install", "pip install -r requirements.txt", 0,
+        ["requirements*.txt", "pyproject.toml", "poetry.lock", "Pipfile", "Pipfile.lock", "uv.lock", "setup.py", "setup.cfg"],
         "requirements*.txt", "pyproject.toml", "poetry.lock", "Pipfile", "Pipfile.lock", "uv.lock", "setup.py", "setup.cfg");
 
-    public static Ecosystem Ruby { get; } = new("Bundler", "bundle install", "bundle install", 0, "Gemfile", "Gemfile.lock");
+    public static Ecosystem Ruby { get; } = new("Bundler", "bundle install", "bundle install", 0, ["Gemfile"], "Gemfile", "Gemfile.lock");
 
     // Project files sit in src/App/App.csproj as often as at the root.
     public static Ecosystem DotNet { get; } = new("NuGet", "NuGet restore", "dotnet restore", 3,
+        ["*.sln", "*.slnx", "*.csproj", "*.fsproj", "*.vbproj"],
         "*.sln", "*.slnx", "*.csproj", "*.fsproj", "*.vbproj", "Directory.Packages.props", "Directory.Build.props", "NuGet.config", "nuget.config", "global.json", "packages.lock.json");
 
-    public static Ecosystem Go { get; } = new("Go modules", "module download", "go mod download", 0, "go.mod", "go.sum");
+    public static Ecosystem Go { get; } = new("Go modules", "module download", "go mod download", 0, ["go.mod"], "go.mod", "go.sum");
 
-    public static Ecosystem Maven { get; } = new("Maven", "dependency download", "mvn dependency:go-offline", 0, "pom.xml");
+    public static Ecosystem Maven { get; } = new("Maven", "dependency download", "mvn dependency:go-offline", 0, ["pom.xml"], "pom.xml");
 
     public static Ecosystem Gradle { get; } = new("Gradle", "dependency download", "gradle dependencies", 0,
+        ["build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts"],
         "build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts", "gradle.properties");
 
-    public static Ecosystem Composer { get; } = new("Composer", "composer install", "composer install", 0, "composer.json", "composer.lock");
+    public static Ecosystem Composer { get; } = new("Composer", "composer install", "composer install", 0, ["composer.json"], "composer.json", "composer.lock");
 
-    public static Ecosystem Cargo { get; } = new("Cargo", "crate download", "cargo fetch", 0, "Cargo.toml", "Cargo.lock");
+    public static Ecosystem Cargo { get; } = new("Cargo", "crate download", "cargo fetch", 0, ["Cargo.toml"], "Cargo.toml", "Cargo.lock");
 
     public string Name { get; }
 
@@ -50,18 +56,11 @@ internal sealed class Ecosystem
     /// <summary>How many directory levels below the context root its manifests are looked for.</summary>
     public int Depth { get; }
 
+    /// <summary>File-name patterns of the files the install reads, the first ones first.</summary>
     public IReadOnlyList<string> Manifests { get; }
 
-    /// <summary>The file that marks the ecosystem: without it there is nothing to copy first (a lock file alone does not count).</summary>
-    public bool IsMarker(string fileName) =>
-        this == Node ? fileName == "package.json"
-        : this == DotNet ? fileName.EndsWith("proj", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".sln", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".slnx", StringComparison.OrdinalIgnoreCase)
-        : this == Gradle ? fileName.StartsWith("build.gradle", StringComparison.Ordinal) || fileName.StartsWith("settings.gradle", StringComparison.Ordinal)
-        : this == Ruby ? fileName == "Gemfile"
-        : this == Go ? fileName == "go.mod"
-        : this == Composer ? fileName == "composer.json"
-        : this == Cargo ? fileName == "Cargo.toml"
-        : Manifests.Any(m => ContextFiles.Matches(m, fileName));
+    /// <summary>Whether the file marks the ecosystem: without one there is nothing to copy first (a lock file or .npmrc alone does not count).</summary>
+    public bool IsMarker(string fileName) => _markers.Any(m => ContextFiles.Matches(m, fileName));
 
     public override string ToString() => Name;
 }

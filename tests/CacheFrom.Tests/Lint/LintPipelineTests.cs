@@ -50,14 +50,15 @@ public sealed class LintPipelineTests
     }
 
     [Test]
-    public async Task Given_a_host_that_opens_a_pipeline_per_step_Then_the_findings_are_logged_once_for_the_run()
+    public async Task Given_a_run_continued_by_a_pipeline_per_step_Then_the_findings_are_logged_once_for_the_run()
     {
         using var sample = SampleProject.Create(slowSeconds: 1);
         sample.Edit("Dockerfile", text => text.Replace("WORKDIR /src\n", "WORKDIR /src\nADD https://example.com/tool.tar.gz /opt/\n", StringComparison.Ordinal));
         var options = PipelineRunner.Options(sample, TestEnvironment.UniqueLocalRepository("lint-steps"), BuilderKind.BuildKit, CacheMode.Tarball);
+        options.RunId = "lint-" + Guid.NewGuid().ToString("N")[..8];
         var log = new TestLogger();
 
-        // As NUKE runs the targets: one pipeline per target, continuing the same run record.
+        // As the tool runs its verbs: one pipeline per step (a process each in CI), continuing the run named by its id.
         await using (var first = await CachePipeline.OpenAsync(options, log.Logger))
             await first.LoadTarballAsync();
         RunRecord record;

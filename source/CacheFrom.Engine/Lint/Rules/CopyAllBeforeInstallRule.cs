@@ -62,8 +62,7 @@ internal sealed class CopyAllBeforeInstallRule : ILintRule
         }
         else
         {
-            var shown = manifests.Take(ShownManifests).Select(m => m);
-            copyFirst = $"COPY each of {string.Join(", ", shown)}{(manifests.Count > ShownManifests ? ", …" : "")} to the same path under {arguments.DestinationFolder}";
+            copyFirst = $"COPY each of {string.Join(", ", manifests.Take(ShownManifests))}{(manifests.Count > ShownManifests ? ", …" : "")} to the same path under {arguments.DestinationFolder}";
         }
 
         var fix = $"{copyFirst} first, then {step}, then {copy.Keyword} {arguments.WholeContextSource} {arguments.Destination} for the rest";

@@ -19,7 +19,7 @@ internal sealed class MissingDockerIgnoreRule : ILintRule
         if (copy is null)
             yield break;
 
-        var sent = new List<(string Folder, string Line)>();
+        var sent = new List<(string Folder, string IgnoreLine)>();
         foreach (var folder in new[] { ".git", "node_modules" })
         {
             if (input.Context.IsSent(folder))
@@ -38,7 +38,7 @@ internal sealed class MissingDockerIgnoreRule : ILintRule
 
         var what = string.Join(" and ", sent.Select(s => s.Folder));
         var why = sent.Any(s => s.Folder == ".git") ? ".git changes with every commit" : "they change with every local build";
-        var lines = string.Join(", ", sent.Select(s => s.Line));
+        var lines = string.Join(", ", sent.Select(s => s.IgnoreLine));
         yield return input.Context.HasDockerIgnore
             ? input.Finding(copy, Id,
                 $"the .dockerignore does not exclude {what}, so {LintInput.Quote(copy)} copies them and misses the cache with everything after it ({why})",

@@ -87,11 +87,11 @@ internal sealed partial class PerCommitArgRule : ILintRule
     private static bool CopiesManyFiles(DockerfileInstruction instruction, ContextFiles context)
     {
         var copy = CopyArguments.Of(instruction);
-        return copy.Sources.Any(source =>
+        return copy.CopiesWholeContext || copy.Sources.Any(source =>
             source.IndexOfAny(['*', '?', '[']) >= 0
             || source.Contains("://", StringComparison.Ordinal)
-            || copy.CopiesWholeContext
             || source.EndsWith('/')
+            // From another stage a path without an extension is most likely a folder; from the context, look.
             || (copy.From is null ? context.IsDirectory(source.TrimStart('/')) : !Path.GetFileName(source).Contains('.', StringComparison.Ordinal)));
     }
 
