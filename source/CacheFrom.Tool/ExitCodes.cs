@@ -8,7 +8,7 @@ internal static class ExitCodes
     /// <summary>The build or the push of the image failed.</summary>
     public const int Failed = 1;
 
-    /// <summary>Invalid parameters or command line: nothing touched Docker.</summary>
+    /// <summary>Invalid parameters or command line, or lint findings in docker-lint=error mode: nothing touched Docker.</summary>
     public const int InvalidInput = 2;
 
     /// <summary>No Docker engine answered, or it went away.</summary>
@@ -22,7 +22,7 @@ internal static class ExitCodes
 
     public static int For(CacheFromException exception) => exception switch
     {
-        CacheFromConfigurationException => InvalidInput,
+        CacheFromConfigurationException or DockerfileLintException => InvalidInput,
         DockerEngineUnavailableException => EngineUnavailable,
         RegistryException => RegistryFailed,
         { InnerException: OperationCanceledException } => Cancelled,
