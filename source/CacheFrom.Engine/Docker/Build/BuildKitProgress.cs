@@ -61,13 +61,26 @@ internal sealed class BuildKitProgress(IReadOnlyList<string> stageLabels)
             .Select(v => new BuildInstruction(StageOf(v.Step!), v.Step!.Text, v.IsCached, v.Duration))
             .ToList();
 
-    /// <summary>The step whose vertex reported an error (a step before BuildKit's own work), or null.</summary>
-    public (string Name, BuildKitStepName? Step, string Error, IReadOnlyList<string> Output)? Failed =>
+    /// <summary>
+    /// The vertex whose error caused the failure, or null. When one vertex fails BuildKit cancels the
+    /// others in flight and marks them errored too (<c>…: context canceled</c>), and a vertex seen
+    /// earlier may be one of those (seen on 20.10 and 26.1 with a slow stage beside a failing one).
+    /// So: not a cancellation, then the error the build ended with (<paramref name="streamError"/>
+    /// holds it, sometimes wrapped: <c>failed to compute cache key: …</c>), then a Dockerfile step
+    /// over BuildKit's own work, then the vertex that failed first.
+    /// </summary>
+    public (string Name, BuildKitStepName? Step, string Error, IReadOnlyList<string> Output)? Failed(string? streamError) =>
         _order
             .Where(v => v.Error is not null)
-            .OrderByDescending(v => v.Step is not null)
+            .OrderBy(v => IsCancellation(v.Error!))
+            .ThenByDescending(v => streamError is not null && (streamError.Contains(v.Error!, StringComparison.Ordinal) || v.Error!.Contains(streamError, StringComparison.Ordinal)))
+            .ThenByDescending(v => v.Step is not null)
+            .ThenBy(v => v.Completed ?? DateTimeOffset.MaxValue)
             .Select(v => ((string Name, BuildKitStepName? Step, string Error, IReadOnlyList<string> Output)?)(v.Name, v.Step, v.Error!, v.Output.Lines))
             .FirstOrDefault();
+
+    private static bool IsCancellation(string error) =>
+        error.EndsWith("context canceled", StringComparison.Ordinal) || error.EndsWith("context cancelled", StringComparison.Ordinal);
 
     /// <summary>For the periodic progress line: steps done, steps known, and the one running.</summary>
     public (int Done, int Known, string? Running) Summary

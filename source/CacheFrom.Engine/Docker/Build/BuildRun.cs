@@ -74,7 +74,7 @@ internal sealed class BuildRun(ImageBuildRequest request, IReadOnlyList<string> 
 
         if (request.Builder == BuilderKind.BuildKit)
         {
-            if (_buildKit.Failed is { } failed)
+            if (_buildKit.Failed(error) is { } failed)
             {
                 if (failed.Step is { } step)
                     return BuildFailures.AtStep(request, _buildKit.StageOfStep(step), $"step {step.Number}/{step.Total}", step.Text, failed.Error, Output(failed.Output));

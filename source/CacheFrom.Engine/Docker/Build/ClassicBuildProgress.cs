@@ -5,15 +5,20 @@ using System.Text.RegularExpressions;
 namespace CacheFrom.Docker.Build;
 
 /// <summary>
-/// Follows the classic builder's <c>stream</c> text: <c>Step N/M : INSTR</c> starts a step,
-/// <c> ---&gt; Using cache</c> marks it cached, <c>FROM x AS name</c> starts a stage. The text
-/// arrives in arbitrary pieces, so lines are assembled before they are read.
+/// Follows the classic builder's <c>stream</c> messages: <c>Step N/M : INSTR</c> starts a step,
+/// <c> ---&gt; Using cache</c> marks it cached, <c>FROM x AS name</c> starts a stage.
+/// A RUN's output can print those very lines, so they count only outside a container's output:
+/// the builder announces it with <c> ---&gt; Running in ID</c> and ends it with a message of its own,
+/// <c>Removing intermediate container ID</c> (20.10) or <c> ---&gt; Removed intermediate container ID</c>
+/// (26.1), always a separate message (seen on both engines). Output arrives in arbitrary pieces,
+/// so lines are assembled before they are read.
 /// </summary>
 internal sealed partial class ClassicBuildProgress(TimeProvider timeProvider)
 {
     private readonly StringBuilder _pending = new();
     private readonly List<BuildInstruction> _finished = [];
     private Step? _current;
+    private string? _container;
     private int _stageCount;
     private string _stage = "stage-0";
 
@@ -29,28 +34,58 @@ internal sealed partial class ClassicBuildProgress(TimeProvider timeProvider)
 
     public (int Done, int Total) Summary => (_finished.Count, _current?.Total ?? 0);
 
-    /// <summary>Takes a piece of <c>stream</c> text; returns the complete lines it finished.</summary>
+    /// <summary>Takes one <c>stream</c> message (message boundaries matter); returns the complete lines it finished.</summary>
     public IReadOnlyList<string> Append(string text)
+    {
+        var lines = new List<string>();
+        if (_container is { } container && IsContainerEnd(text, container))
+        {
+            // The output may end without a line break: what is pending is its last line.
+            Flush(lines, builder: false);
+            _container = null;
+            Collect(text, lines, builder: true);
+            return lines;
+        }
+
+        Collect(text, lines, builder: _container is null);
+        return lines;
+    }
+
+    private void Collect(string text, List<string> lines, bool builder)
     {
         _pending.Append(text);
         var all = _pending.ToString();
         var lastBreak = all.LastIndexOf('\n');
         if (lastBreak < 0)
-            return [];
+            return;
         _pending.Clear().Append(all[(lastBreak + 1)..]);
-
-        var lines = new List<string>();
         foreach (var raw in all[..lastBreak].Split('\n'))
-        {
-            var line = raw.TrimEnd('\r');
-            if (line.Length == 0)
-                continue;
-            Read(line);
-            lines.Add(line);
-        }
-
-        return lines;
+            Line(raw, lines, builder);
     }
+
+    private void Flush(List<string> lines, bool builder)
+    {
+        if (_pending.Length == 0)
+            return;
+        var rest = _pending.ToString();
+        _pending.Clear();
+        Line(rest, lines, builder);
+    }
+
+    private void Line(string raw, List<string> lines, bool builder)
+    {
+        var line = raw.TrimEnd('\r');
+        if (line.Length == 0)
+            return;
+        if (builder)
+            Read(line);
+        else
+            _current?.Output.Add(line);
+        lines.Add(line);
+    }
+
+    private static bool IsContainerEnd(string message, string container) =>
+        message == $"Removing intermediate container {container}\n" || message == $" ---> Removed intermediate container {container}\n";
 
     /// <summary>A pull while a FROM step runs means the base image was not cached locally.</summary>
     public void SawPull()
@@ -62,8 +97,7 @@ internal sealed partial class ClassicBuildProgress(TimeProvider timeProvider)
     /// <summary>Ends the last step (stream finished): every instruction, in order.</summary>
     public IReadOnlyList<BuildInstruction> Complete(bool succeeded)
     {
-        if (_pending.Length > 0)
-            Append("\n");
+        Flush([], builder: _container is null);
         if (succeeded)
             Finish();
         return [.. _finished];
@@ -91,8 +125,10 @@ internal sealed partial class ClassicBuildProgress(TimeProvider timeProvider)
         if (_current is null)
             return;
         _current.Output.Add(line);
-        if (line.Trim().Equals("---> Using cache", StringComparison.Ordinal))
+        if (line == " ---> Using cache")
             _current.Cached = true;
+        else if (RunningIn().Match(line) is { Success: true } running)
+            _container = running.Groups["id"].Value;
     }
 
     private void Finish()
@@ -111,6 +147,9 @@ internal sealed partial class ClassicBuildProgress(TimeProvider timeProvider)
 
     [GeneratedRegex(@"^Step (?<number>\d+)/(?<total>\d+) : (?<text>.*)$", RegexOptions.CultureInvariant)]
     private static partial Regex StepPattern();
+
+    [GeneratedRegex(@"^ ---> Running in (?<id>[0-9a-f]+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex RunningIn();
 
     [GeneratedRegex(@"^FROM\s+(?:--\S+\s+)*\S+(?:\s+AS\s+(?<name>\S+))?\s*$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex FromPattern();
