@@ -91,7 +91,7 @@ internal sealed class BuildContextArchive : IAsyncDisposable
                     // An excluded directory may still hold re-included files ("!dir/keep").
                     if (!excluded)
                         yield return (entry.FullName, name);
-                    if (!excluded || ignore.HasExceptions || alwaysKeep.Any(k => k.StartsWith(name + "/", StringComparison.Ordinal)))
+                    if (!excluded || !ignore.CanSkipDirectory(name) || alwaysKeep.Any(k => k.StartsWith(name + "/", StringComparison.Ordinal)))
                         pending.Push(entry.FullName);
                 }
                 else if (!excluded)
