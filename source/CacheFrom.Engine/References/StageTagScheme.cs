@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace CacheFrom.References;
 
 /// <summary>
@@ -12,19 +9,25 @@ public static class StageTagScheme
 {
     public const string Separator = "--";
 
+    /// <summary>The longest stage name a stage tag keeps whole when the tag must be cut.</summary>
+    internal const int MaxStageLength = 64;
+
     public static string StageTag(string tag, string stage)
     {
         ArgumentException.ThrowIfNullOrEmpty(tag);
         ArgumentException.ThrowIfNullOrEmpty(stage);
-        var suffix = Separator + Sanitise(stage);
-        var full = tag + suffix;
+        var sanitised = Sanitise(stage);
+        var full = tag + Separator + sanitised;
         if (full.Length <= ImageTag.MaxLength)
             return full;
 
-        // Too long: keep the stage readable and keep distinct tags distinct with a short hash.
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tag)))[..8];
-        var room = ImageTag.MaxLength - suffix.Length - hash.Length - 1;
-        return $"{tag[..Math.Max(1, room)]}-{hash}{suffix}";
+        // Too long: cut the tag (and a very long stage name), keep both readable at either end,
+        // and keep distinct pairs distinct with a short hash of the whole.
+        var stagePart = sanitised.Length <= MaxStageLength ? sanitised : sanitised[..MaxStageLength].TrimEnd('-', '.');
+        var hash = ImageTag.ShortHash(full);
+        var room = ImageTag.MaxLength - hash.Length - 1 - Separator.Length - stagePart.Length;
+        var tagPart = tag[..Math.Min(room, tag.Length)].TrimEnd('-', '.');
+        return $"{tagPart}-{hash}{Separator}{stagePart}";
     }
 
     private static string Sanitise(string stage)

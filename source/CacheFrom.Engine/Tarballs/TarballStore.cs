@@ -77,8 +77,14 @@ internal sealed class TarballStore
         }
     }
 
-    private static string RepositoryFolder(ImageReference image) =>
-        image.Repository.Replace('/', '_').Replace(':', '_');
+    /// <summary>
+    /// One folder per repository, named after it: <c>/</c> becomes <c>+</c> and the port's <c>:</c>
+    /// becomes <c>~</c>. Neither can appear in a repository name, so two repositories never share
+    /// a folder (<c>a/b_c</c> is <c>a+b_c</c>, <c>a_b/c</c> is <c>a_b+c</c>), and a name without
+    /// either keeps its own name.
+    /// </summary>
+    internal static string RepositoryFolder(ImageReference image) =>
+        image.Repository.Replace('/', '+').Replace(':', '~');
 
     private void TryDelete(string path)
     {

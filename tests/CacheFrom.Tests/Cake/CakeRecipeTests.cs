@@ -1,4 +1,6 @@
 using CacheFrom.Recording;
+using CacheFrom.References;
+using CacheFrom.Tarballs;
 using CacheFrom.Tests.Support;
 
 namespace CacheFrom.Tests.Cake;
@@ -43,7 +45,7 @@ public sealed class CakeRecipeTests
             {
                 Assert.That(coldRecord.Image, Is.EqualTo(image), "the record read is this test's run");
                 Assert.That(coldRecord.Runs("builder"), Is.Not.Empty.And.All.Matches<InstructionRecord>(i => !i.Cached), "the first run starts cold");
-                Assert.That(File.Exists(Path.Combine(store, image.Replace('/', '_'), "cake.tar")), Is.True, "SaveTarball wrote the store");
+                Assert.That(File.Exists(Path.Combine(store, TarballStore.RepositoryFolder(ImageReference.Parse(image, "cake")), "cake.tar")), Is.True, "SaveTarball wrote the store");
                 Assert.That(coldRecord.Steps.Where(s => s.Step == PipelineStep.PushAll && s.Outcome != StepOutcome.Skipped), Is.Empty, "no push in tarball mode");
                 Assert.That(warm.Output, Does.Contain("PushAll skipped: docker-push is false"));
 

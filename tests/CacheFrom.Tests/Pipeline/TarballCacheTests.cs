@@ -1,5 +1,7 @@
 using CacheFrom.Configuration;
 using CacheFrom.Recording;
+using CacheFrom.References;
+using CacheFrom.Tarballs;
 using CacheFrom.Tests.Support;
 
 namespace CacheFrom.Tests.Pipeline;
@@ -21,7 +23,7 @@ public sealed class TarballCacheTests
         var options = PipelineRunner.Options(sample, TestEnvironment.UniqueLocalRepository("tarball"), builder, CacheMode.Tarball);
 
         var cold = await PipelineRunner.PublishAsync(options, log);
-        var tarball = Path.Combine(options.CacheDir!, options.Image!.Replace('/', '_'), "feature-x.tar");
+        var tarball = new TarballStore(options.CacheDir!, log.Logger).PathFor(ImageReference.Parse(options.Image!, "feature-x"));
         await EngineReset.EmptyAsync();
         sample.ChangeApp();
         var warm = await PipelineRunner.PublishAsync(options, log);
@@ -48,7 +50,7 @@ public sealed class TarballCacheTests
         var log = new TestLogger();
         var options = PipelineRunner.Options(sample, TestEnvironment.UniqueLocalRepository("corrupt"), builder, CacheMode.Tarball);
         await PipelineRunner.PublishAsync(options, log);
-        var tarball = Path.Combine(options.CacheDir!, options.Image!.Replace('/', '_'), "feature-x.tar");
+        var tarball = new TarballStore(options.CacheDir!, log.Logger).PathFor(ImageReference.Parse(options.Image!, "feature-x"));
         var bytes = await File.ReadAllBytesAsync(tarball);
         await File.WriteAllBytesAsync(tarball, bytes[..(bytes.Length / 3)]); // truncated, as a crashed copy leaves it
         await EngineReset.EmptyAsync();
