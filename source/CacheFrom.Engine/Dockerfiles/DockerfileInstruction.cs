@@ -35,10 +35,13 @@ public sealed class DockerfileInstruction
     public string Arguments { get; }
 
     /// <summary>
-    /// The instruction as BuildKit names its step (<c>RUN make  all</c> in <c>[builder 2/4] RUN make  all</c>):
-    /// keyword upper-cased, the rest as written, continuations joined, heredoc bodies left out.
-    /// BuildKit keeps whitespace as written (checked on 20.10 and 26.1); only <c>FROM</c> steps are named
-    /// differently (BuildKit prints the resolved image). <see cref="Recording.InstructionKey"/> collapses whitespace for identity.
+    /// The instruction as written, the way BuildKit names its step (<c>RUN make  all</c> in
+    /// <c>[builder 2/4] RUN make  all</c>): keyword upper-cased, the rest as written, continuations
+    /// joined, heredoc bodies left out. Checked on 20.10 and 26.1: BuildKit keeps whitespace and
+    /// quotes, but substitutes ARG and ENV values in its step names (<c>RUN echo $X</c> is named
+    /// <c>RUN echo 1</c>; <see cref="DockerfileSubstitution.Expand"/> with quotes kept gives that name),
+    /// names <c>FROM</c> steps by the resolved image, and gives ARG, ENV and the like no step.
+    /// <see cref="Recording.InstructionKey"/> collapses whitespace for identity.
     /// </summary>
     public string Text { get; }
 
