@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using CacheFrom.BuildKit.Session.Hosting;
 using CacheFrom.BuildKit.Session.Services;
 using CacheFrom.BuildKit.Session.Transport;
 using CacheFrom.Configuration;
+using CacheFrom.Docker.Connection;
 using CacheFrom.Sessions;
 using Serilog;
 
@@ -70,10 +72,10 @@ public sealed class BuildKitSessionHost : IBuildSessionProvider, IAsyncDisposabl
         var server = await _server(_logger, cancellationToken).ConfigureAwait(false);
         var stopwatch = Stopwatch.StartNew();
 
-        var endpoint = EngineEndpoint.Resolve(request.DockerHost, environment);
+        var endpoint = request.Endpoint ?? DockerEndpoint.Resolve(request.DockerHost, environment);
         var id = Guid.NewGuid().ToString("N");
         var state = new SessionState(id, request.Credentials, request.Secrets, sshSockets, request.WorkingDirectory, environment, _logger);
-        var stream = await endpoint.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var stream = await ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
         SessionConnection? connection = null;
         try
         {
@@ -99,8 +101,23 @@ public sealed class BuildKitSessionHost : IBuildSessionProvider, IAsyncDisposabl
         _open[id] = session;
         _logger.Debug(
             "BuildKit session {SessionId} opened on {Endpoint} in {ElapsedMilliseconds} ms (credentials for {Registries}; secrets {SecretIds}; ssh {SshIds})",
-            id, endpoint.Display, stopwatch.ElapsedMilliseconds, request.Credentials.Keys, request.Secrets.Select(s => s.Id), sshSockets.Keys);
+            id, endpoint.ToString(), stopwatch.ElapsedMilliseconds, request.Credentials.Keys, request.Secrets.Select(s => s.Id), sshSockets.Keys);
         return session;
+    }
+
+    /// <summary>A connection of the session's own (it is hijacked, so never shared), opened as the engine client opens its own.</summary>
+    private static async Task<Stream> ConnectAsync(DockerEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await EngineStream.OpenAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is SocketException or IOException)
+        {
+            throw new DockerEngineUnavailableException(
+                $"Could not open a BuildKit session: no Docker engine answered at {endpoint} ({EngineFailures.Reason(exception)}). {DockerEndpoint.Advice}",
+                exception);
+        }
     }
 
     /// <summary>Closes the sessions this host opened. The process-wide server stays up for later hosts.</summary>

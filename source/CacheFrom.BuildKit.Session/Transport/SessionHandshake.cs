@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CacheFrom.Docker.Connection;
 
 namespace CacheFrom.BuildKit.Session.Transport;
 
@@ -14,7 +15,7 @@ internal static class SessionHandshake
 
     public static async Task UpgradeAsync(
         Stream stream,
-        EngineEndpoint endpoint,
+        DockerEndpoint endpoint,
         string apiVersion,
         string sessionId,
         string name,

@@ -5,7 +5,6 @@ using CacheFrom.Docker.Images;
 using CacheFrom.Docker.Registry;
 using CacheFrom.Docker.Streams;
 using CacheFrom.References;
-using Docker.DotNet;
 using Serilog;
 
 namespace CacheFrom.Docker;
@@ -37,6 +36,9 @@ internal sealed class DockerEngine : IAsyncDisposable
     /// <summary>The endpoint in use, e.g. <c>unix:///var/run/docker.sock</c> or <c>tcp://host:2375</c>.</summary>
     public string Endpoint => _connection.Endpoint.ToString();
 
+    /// <summary>The endpoint itself: what a BuildKit session connects to.</summary>
+    public DockerEndpoint ResolvedEndpoint => _connection.Endpoint;
+
     /// <summary>The negotiated API version, e.g. <c>1.41</c>.</summary>
     public string ApiVersion => _connection.ApiVersion.ToString();
 
@@ -47,12 +49,17 @@ internal sealed class DockerEngine : IAsyncDisposable
         var endpoint = DockerEndpoint.Resolve(dockerHost, EnvironmentSnapshot.Current());
         var version = await SystemOperations.NegotiateApiVersionAsync(endpoint, cancellationToken).ConfigureAwait(false);
         var extras = new RequestExtrasHandler();
-        var client = new DockerClientBuilder()
-            .WithEndpoint(endpoint.Uri)
-            .WithApiVersion(version)
-            .WithAuthProvider(extras)
-            .Build();
-        logger.Information("Docker engine at {Endpoint} (from {Source}), API {ApiVersion}", endpoint.ToString(), endpoint.Source, version.ToString());
+        var client = EngineHandlerFactory.CreateClient(endpoint, version, extras);
+        if (endpoint.Tls is { } tls)
+        {
+            logger.Information(
+                "Docker engine at {Endpoint} (from {Source}, TLS {TlsCheck:l}), API {ApiVersion}",
+                endpoint.ToString(), endpoint.Source, tls.Verify ? "verified" : "not verified", version.ToString());
+        }
+        else
+        {
+            logger.Information("Docker engine at {Endpoint} (from {Source}), API {ApiVersion}", endpoint.ToString(), endpoint.Source, version.ToString());
+        }
         return new DockerEngine(new EngineConnection(client, endpoint, version, extras, logger, TimeProvider.System));
     }
 

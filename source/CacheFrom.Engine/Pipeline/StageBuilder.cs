@@ -129,6 +129,7 @@ internal sealed class StageBuilder(RunContext context)
             new BuildSessionRequest
             {
                 DockerHost = settings.DockerHost,
+                Endpoint = context.Engine.ResolvedEndpoint,
                 ApiVersion = context.Engine.ApiVersion,
                 Credentials = credentials,
                 Secrets = settings.Secrets,

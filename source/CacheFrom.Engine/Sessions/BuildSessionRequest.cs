@@ -1,4 +1,5 @@
 using CacheFrom.Configuration;
+using CacheFrom.Docker.Connection;
 
 namespace CacheFrom.Sessions;
 
@@ -7,6 +8,9 @@ public sealed class BuildSessionRequest
 {
     /// <summary>The engine endpoint (<c>unix:///…</c> or <c>tcp://…</c>); null: DOCKER_HOST, else the local socket.</summary>
     public string? DockerHost { get; init; }
+
+    /// <summary>The engine's resolved endpoint (TLS material included) when the caller has one; else <see cref="DockerHost"/> is resolved.</summary>
+    internal DockerEndpoint? Endpoint { get; init; }
 
     /// <summary>The negotiated API version, e.g. <c>1.41</c>.</summary>
     public required string ApiVersion { get; init; }

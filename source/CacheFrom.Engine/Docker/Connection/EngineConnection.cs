@@ -29,6 +29,10 @@ internal sealed class EngineConnection(DockerClient client, DockerEndpoint endpo
         {
             return await call().ConfigureAwait(false);
         }
+        catch (Exception exception) when (exception is not CacheFromException && EngineFailures.Diagnosed(exception) is { } diagnosed)
+        {
+            throw diagnosed;
+        }
         catch (Exception exception) when (exception is not CacheFromException && EngineFailures.IsTransportFailure(exception))
         {
             throw Unavailable(operation, exception);

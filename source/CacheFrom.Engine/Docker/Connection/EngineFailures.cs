@@ -12,6 +12,13 @@ internal static class EngineFailures
         Chain(exception).Any(e => e is SocketException or HttpRequestException or IOException or EndOfStreamException)
         && exception is not OperationCanceledException;
 
+    /// <summary>
+    /// The clear message <see cref="EngineStream"/> already raised (TLS trouble, a TLS engine spoken
+    /// to in plain HTTP), when the HTTP stack wrapped it; null otherwise.
+    /// </summary>
+    public static DockerEngineUnavailableException? Diagnosed(Exception exception) =>
+        Chain(exception).OfType<DockerEngineUnavailableException>().FirstOrDefault();
+
     /// <summary>Connecting failed: nothing answered at the endpoint.</summary>
     public static DockerEngineUnavailableException NotAnswering(DockerEndpoint endpoint, Exception exception) =>
         new($"No Docker engine answered at {endpoint} ({Reason(exception)}). {DockerEndpoint.Advice}", exception);

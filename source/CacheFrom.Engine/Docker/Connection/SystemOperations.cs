@@ -10,23 +10,38 @@ internal static class SystemOperations
     /// <summary>Asks <c>GET /version</c> without a version prefix (every engine answers that) and negotiates.</summary>
     public static async Task<Version> NegotiateApiVersionAsync(DockerEndpoint endpoint, CancellationToken cancellationToken = default)
     {
-        using var probe = new DockerClientBuilder()
-            .WithEndpoint(endpoint.Uri)
-            .WithTimeout(ProbeTimeout)
-            .Build();
+        using var probe = EngineHandlerFactory.CreateClient(endpoint, apiVersion: null, timeout: ProbeTimeout);
         try
         {
             var version = await probe.System.GetVersionAsync(cancellationToken).ConfigureAwait(false);
             return ApiVersionNegotiation.Negotiate(version.APIVersion, version.MinAPIVersion, endpoint.ToString());
         }
+        catch (Exception exception) when (EngineFailures.Diagnosed(exception) is { } diagnosed)
+        {
+            // A TLS problem, or a TLS engine spoken to in plain HTTP: already one clear message.
+            throw diagnosed;
+        }
         catch (Exception exception) when (exception is not CacheFromException && EngineFailures.IsTransportFailure(exception))
         {
+            // A TLS endpoint spoken to in plain HTTP may just hang up (OpenSSL does): on the very first request, say so.
+            if (!endpoint.IsUnix && endpoint.Tls is null && EngineFailures.Reason(exception) is "the connection closed mid-response" or "connection reset")
+            {
+                throw new DockerEngineUnavailableException(
+                    $"No Docker engine answered at {endpoint}: something accepted the connection and closed it without answering GET /version. "
+                    + $"A TLS endpoint does that to plain HTTP: if this is one (usually port {DockerEndpoint.DefaultTlsPort}), set DOCKER_TLS_VERIFY=1 and "
+                    + $"DOCKER_CERT_PATH to the folder with its ca.pem, cert.pem and key.pem. {DockerEndpoint.Advice}",
+                    exception);
+            }
             throw EngineFailures.NotAnswering(endpoint, exception);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new DockerEngineUnavailableException(
                 $"No Docker engine answered at {endpoint} (no answer within {ProbeTimeout.TotalSeconds:0} s). {DockerEndpoint.Advice}");
+        }
+        catch (DockerApiException exception) when (exception.ResponseBody?.Contains("HTTP request to an HTTPS server", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            throw EngineStream.ExpectsTls(endpoint, "\"client sent an HTTP request to an HTTPS server\"", exception);
         }
         catch (DockerApiException exception)
         {
