@@ -1,3 +1,5 @@
+using CacheFrom.Docker.Registry;
+
 namespace CacheFrom;
 
 /// <summary>A registry refused or could not be reached (push, pull, existence check).</summary>
@@ -10,4 +12,7 @@ public class RegistryException : CacheFromException
     }
 
     public string Registry { get; }
+
+    /// <summary>What the failure is, when the engine said (<see cref="RegistryErrors"/>); null: read from the message.</summary>
+    internal RegistryFailureKind? Kind { get; init; }
 }

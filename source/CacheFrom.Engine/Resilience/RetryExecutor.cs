@@ -1,3 +1,4 @@
+using CacheFrom.Docker.Registry;
 using Serilog;
 
 namespace CacheFrom.Resilience;
@@ -36,7 +37,10 @@ internal sealed class RetryExecutor(RetryOptions options, TimeProvider time, ILo
                 {
                     // Our limit cancelled the request; a cancelled request may surface as a cancellation or as a
                     // broken connection, and either way the cause is the limit. Real answers (a refused login) pass through.
-                    failure = new RegistryException(operation.Registry, $"The {operation.Description} {deadline.Describe()}.", exception);
+                    failure = new RegistryException(operation.Registry, $"The {operation.Description} {deadline.Describe()}.", exception)
+                    {
+                        Kind = RegistryFailureKind.TimedOut,
+                    };
                 }
             }
 
@@ -64,6 +68,6 @@ internal sealed class RetryExecutor(RetryOptions options, TimeProvider time, ILo
         if (attempts == 1)
             return failure;
         var message = $"{failure.Message.TrimEnd('.')} (gave up after {attempts} attempts in {elapsed.TotalSeconds:0.0} s).";
-        return new RegistryException(operation.Registry, message, failure);
+        return new RegistryException(operation.Registry, message, failure) { Kind = failure.Kind };
     }
 }

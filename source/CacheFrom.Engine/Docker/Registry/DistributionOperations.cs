@@ -32,17 +32,14 @@ internal sealed class DistributionOperations(EngineConnection connection)
         catch (DockerApiException exception)
         {
             var message = EngineErrorBody.Message(exception.ResponseBody);
-            if (exception.StatusCode == HttpStatusCode.NotFound
-                || message.Contains("manifest unknown", StringComparison.OrdinalIgnoreCase)
-                || message.Contains("name unknown", StringComparison.OrdinalIgnoreCase))
+            var failure = RegistryErrors.Read(message, exception.StatusCode);
+            if (failure.Kind == RegistryFailureKind.NotFound)
             {
                 connection.Logger.Debug("{Image} does not exist in its registry", image);
                 return null;
             }
 
-            if (exception.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-                throw RegistryErrors.Classify(registry, $"check of {image}", "unauthorized: " + message, exception);
-            throw RegistryErrors.Classify(registry, $"check of {image}", message, exception);
+            throw RegistryErrors.Classify(registry, $"check of {image}", message, exception, exception.StatusCode);
         }
     }
 }

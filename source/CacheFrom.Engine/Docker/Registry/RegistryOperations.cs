@@ -104,21 +104,6 @@ internal sealed class RegistryOperations(EngineConnection connection)
         return (tally, throttle, progress, errors);
     }
 
-    private static RegistryException Failure(string registry, string action, string message, Exception? inner, HttpStatusCode? status = null)
-    {
-        if (status == HttpStatusCode.NotFound
-            || message.Contains("manifest unknown", StringComparison.OrdinalIgnoreCase)
-            || message.Contains("not found", StringComparison.OrdinalIgnoreCase) && !RegistryErrors.IsAuthenticationFailure(message))
-        {
-            return new RegistryException(registry, $"The {action} failed: it does not exist ({message}).", inner);
-        }
-
-        if (message.Contains("does not exist locally", StringComparison.OrdinalIgnoreCase)
-            || message.Contains("No such image", StringComparison.OrdinalIgnoreCase))
-        {
-            return new RegistryException(registry, $"The {action} failed: the engine has no such image ({message}).", inner);
-        }
-
-        return RegistryErrors.Classify(registry, action, message, inner);
-    }
+    private static RegistryException Failure(string registry, string action, string message, Exception? inner, HttpStatusCode? status = null) =>
+        RegistryErrors.Classify(registry, action, message, inner, status);
 }

@@ -27,7 +27,7 @@ internal sealed class PushAllStep : IPipelineStep
         }
         catch (RegistryException exception)
         {
-            throw new RegistryException(exception.Registry, $"Pushing the image {final.Image} failed: {exception.Message}", exception);
+            throw new RegistryException(exception.Registry, $"Pushing the image {final.Image} failed: {exception.Message}", exception) { Kind = exception.Kind };
         }
 
         if (!settings.UsesRegistry)
