@@ -44,6 +44,9 @@ internal sealed class SessionState
 
     public long HealthChecks => Interlocked.Read(ref _healthChecks);
 
+    /// <summary>The Docker config's credentials by registry key, looked up (a helper run) once per session.</summary>
+    public ConcurrentDictionary<string, Lazy<RegistryCredentials?>> ConfigCredentials { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Registry hosts the engine asked credentials for, with whether we had any (no secrets).</summary>
     public ConcurrentDictionary<string, bool> CredentialRequests { get; } = new(StringComparer.OrdinalIgnoreCase);
 

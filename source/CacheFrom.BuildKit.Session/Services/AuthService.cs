@@ -7,14 +7,14 @@ namespace CacheFrom.BuildKit.Session.Services;
 
 /// <summary>
 /// Registry credentials for BuildKit: the session's explicit credentials for the host, else the
-/// Docker config file's, else none (anonymous). Token authority is not offered: BuildKit then
+/// Docker config's (credential helper or <c>auths</c>, looked up once per registry and session),
+/// else none (anonymous). An identity token is answered as docker's own auth provider answers
+/// it: no user name, the token as the secret. Token authority is not offered: BuildKit then
 /// fetches Bearer tokens itself with the Credentials answer, as with the docker CLI's
 /// <c>BUILDKIT_NO_CLIENT_TOKEN=1</c>.
 /// </summary>
 internal sealed class AuthService(SessionRegistry registry) : Auth.AuthBase
 {
-    private static readonly string[] DockerHubAliases = ["docker.io", "index.docker.io", "registry-1.docker.io", "https://index.docker.io/v1/"];
-
     public override Task<CredentialsResponse> Credentials(CredentialsRequest request, ServerCallContext context)
     {
         var session = registry.Session(context);
@@ -24,6 +24,12 @@ internal sealed class AuthService(SessionRegistry registry) : Auth.AuthBase
         {
             session.Logger.Debug("BuildKit asked for credentials for {Registry}: none known, anonymous access", request.Host);
             return Task.FromResult(new CredentialsResponse());
+        }
+
+        if (credentials.IsIdentityToken)
+        {
+            session.Logger.Debug("BuildKit asked for credentials for {Registry}: answered with an identity token", request.Host);
+            return Task.FromResult(new CredentialsResponse { Secret = credentials.IdentityToken });
         }
 
         session.Logger.Debug("BuildKit asked for credentials for {Registry}: answered as {Username}", request.Host, credentials.Username);
@@ -41,36 +47,27 @@ internal sealed class AuthService(SessionRegistry registry) : Auth.AuthBase
 
     internal static RegistryCredentials? Find(SessionState session, string host)
     {
-        var names = IsDockerHub(host) ? DockerHubAliases : [host];
-        foreach (var name in names)
+        var key = DockerConfigCredentials.Key(host);
+        foreach (var (name, credentials) in session.Credentials)
         {
-            foreach (var (key, value) in session.Credentials)
-            {
-                if (string.Equals(Normalize(key), Normalize(name), StringComparison.OrdinalIgnoreCase))
-                    return value;
-            }
+            if (string.Equals(DockerConfigCredentials.Key(name), key, StringComparison.OrdinalIgnoreCase))
+                return credentials;
         }
 
-        foreach (var name in names)
-        {
-            if (DockerConfigCredentials.Find(name, session.Environment) is { } fromConfig)
-                return fromConfig;
-        }
-
-        return null;
+        return session.ConfigCredentials.GetOrAdd(key, k => new Lazy<RegistryCredentials?>(() => FromConfig(session, k))).Value;
     }
 
-    private static bool IsDockerHub(string host) =>
-        DockerHubAliases.Any(alias => string.Equals(alias, host, StringComparison.OrdinalIgnoreCase));
-
-    private static string Normalize(string key)
+    private static RegistryCredentials? FromConfig(SessionState session, string key)
     {
-        foreach (var scheme in new[] { "https://", "http://" })
+        try
         {
-            if (key.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-                key = key[scheme.Length..];
+            return DockerConfigCredentials.Find(key, session.Environment).Credentials;
         }
-
-        return key.TrimEnd('/');
+        catch (CacheFromException exception)
+        {
+            // The message names the helper and the registry, never what the helper printed.
+            session.Logger.Warning("BuildKit asked for credentials for {Registry}, answered anonymously: {Problem}", key, exception.Message);
+            return null;
+        }
     }
 }

@@ -32,8 +32,14 @@ public sealed class CacheFromSettings
 
     public required IReadOnlyDictionary<string, string> BuildArgs { get; init; }
 
-    /// <summary>Explicit credentials, else the Docker config file's entry for the image's registry, else null.</summary>
+    /// <summary>
+    /// Explicit credentials, else the Docker config's for the image's registry (its credential
+    /// helper, else its <c>auths</c> entry: <see cref="DockerConfigCredentials"/>), else null.
+    /// </summary>
     public RegistryCredentials? Credentials { get; init; }
+
+    /// <summary>Where <see cref="Credentials"/> came from ("docker-username/docker-password", "credential helper docker-credential-ecr-login (credHelpers in …)"), for the log.</summary>
+    internal string CredentialsSource { get; init; } = "";
 
     public required IReadOnlyList<BuildSecret> Secrets { get; init; }
 
@@ -119,7 +125,9 @@ public sealed class CacheFromSettings
 
         var image = ImageReference.Parse(options.Image!, tag);
         var cache = options.Cache ?? (image.HasRegistryHost ? CacheMode.Registry : CacheMode.Tarball);
-        var credentials = options.Credentials ?? DockerConfigCredentials.Find(image.RegistryKey, env);
+        var lookup = options.Credentials is { } explicitCredentials
+            ? new DockerConfigLookup(explicitCredentials, "docker-username/docker-password")
+            : DockerConfigCredentials.Find(image.RegistryKey, env);
 
         return new CacheFromSettings
         {
@@ -132,7 +140,8 @@ public sealed class CacheFromSettings
             CacheDir = Path.GetFullPath(options.CacheDir ?? CacheFromDefaults.CacheDir, workingDirectory),
             Push = options.Push ?? cache is CacheMode.Registry or CacheMode.Both,
             BuildArgs = new Dictionary<string, string>(options.BuildArgs, StringComparer.Ordinal),
-            Credentials = credentials,
+            Credentials = lookup.Credentials,
+            CredentialsSource = lookup.Source,
             Secrets = [.. options.Secrets],
             Ssh = options.Ssh,
             Lint = options.Lint ?? CacheFromDefaults.Lint,

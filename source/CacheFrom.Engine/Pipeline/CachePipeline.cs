@@ -68,6 +68,15 @@ public sealed class CachePipeline : IAsyncDisposable
         var stages = StageImage.Plan(dockerfile, settings.Image, settings.CacheFallback);
         var store = new RunRecordStore(settings.ReportDir, logger);
 
+        if (settings.UsesRegistry || settings.Push)
+        {
+            logger.Information(
+                "Registry credentials for {Registry}: {Credentials:l} (from {CredentialsSource:l})",
+                settings.Image.Registry ?? "docker.io",
+                settings.Credentials switch { null => "none, anonymous", { IsIdentityToken: true } => "an identity token", _ => "user " + settings.Credentials.Username },
+                settings.CredentialsSource);
+        }
+
         var engine = await DockerEngine.ConnectAsync(settings.DockerHost, logger, cancellationToken).ConfigureAwait(false);
         var context = new RunContext
         {

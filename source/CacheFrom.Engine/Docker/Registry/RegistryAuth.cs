@@ -6,7 +6,7 @@ using Docker.DotNet.Models;
 namespace CacheFrom.Docker.Registry;
 
 /// <summary>
-/// Credentials in the engine's shapes: an <see cref="AuthConfig"/>, the <c>X-Registry-Auth</c>
+/// Credentials in the engine's shapes (user and password, or an identity token): an <see cref="AuthConfig"/>, the <c>X-Registry-Auth</c>
 /// header (always sent: the engine wants it even for anonymous registries, as <c>{}</c>) and the
 /// <c>X-Registry-Config</c> header (per-registry map the classic builder pulls base images with).
 /// </summary>
@@ -17,9 +17,12 @@ internal static class RegistryAuth
     public const string ConfigHeader = "X-Registry-Config";
 
     public static AuthConfig ToAuthConfig(RegistryCredentials? credentials, string serverAddress) =>
-        credentials is null
-            ? new AuthConfig()
-            : new AuthConfig { Username = credentials.Username, Password = credentials.Password, ServerAddress = serverAddress };
+        credentials switch
+        {
+            null => new AuthConfig(),
+            { IsIdentityToken: true } => new AuthConfig { IdentityToken = credentials.IdentityToken, ServerAddress = serverAddress },
+            _ => new AuthConfig { Username = credentials.Username, Password = credentials.Password, ServerAddress = serverAddress },
+        };
 
     public static string AuthHeaderValue(RegistryCredentials? credentials, string serverAddress) =>
         Encode(credentials is null ? new Dictionary<string, string>() : Entry(credentials, serverAddress));
@@ -27,12 +30,11 @@ internal static class RegistryAuth
     public static string ConfigHeaderValue(IReadOnlyDictionary<string, RegistryCredentials> registries) =>
         Encode(registries.ToDictionary(r => r.Key, r => Entry(r.Value, r.Key), StringComparer.Ordinal));
 
-    private static Dictionary<string, string> Entry(RegistryCredentials credentials, string serverAddress) => new(StringComparer.Ordinal)
-    {
-        ["username"] = credentials.Username,
-        ["password"] = credentials.Password,
-        ["serveraddress"] = serverAddress,
-    };
+    // The engine's AuthConfig fields; an identity token goes as identitytoken, which the engine exchanges itself.
+    private static Dictionary<string, string> Entry(RegistryCredentials credentials, string serverAddress) =>
+        credentials.IsIdentityToken
+            ? new(StringComparer.Ordinal) { ["identitytoken"] = credentials.IdentityToken!, ["serveraddress"] = serverAddress }
+            : new(StringComparer.Ordinal) { ["username"] = credentials.Username, ["password"] = credentials.Password, ["serveraddress"] = serverAddress };
 
     // URL-safe base64 with padding, as the docker CLI sends it.
     private static string Encode<T>(T value) =>
