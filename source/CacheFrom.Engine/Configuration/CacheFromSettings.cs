@@ -125,9 +125,14 @@ public sealed class CacheFromSettings
 
         var image = ImageReference.Parse(options.Image!, tag);
         var cache = options.Cache ?? (image.HasRegistryHost ? CacheMode.Registry : CacheMode.Tarball);
+        var push = options.Push ?? cache is CacheMode.Registry or CacheMode.Both;
+        // A local image (no registry host) in a run that never talks to a registry runs no credential
+        // helper: a laptop's credsStore must not fail a tarball run.
         var lookup = options.Credentials is { } explicitCredentials
             ? new DockerConfigLookup(explicitCredentials, "docker-username/docker-password")
-            : DockerConfigCredentials.Find(image.RegistryKey, env);
+            : image.HasRegistryHost || cache is CacheMode.Registry or CacheMode.Both || push
+                ? DockerConfigCredentials.Find(image.RegistryKey, env)
+                : new DockerConfigLookup(null, "not looked up: no registry in use");
 
         return new CacheFromSettings
         {
@@ -138,7 +143,7 @@ public sealed class CacheFromSettings
             Builder = options.Builder ?? CacheFromDefaults.Builder,
             Cache = cache,
             CacheDir = Path.GetFullPath(options.CacheDir ?? CacheFromDefaults.CacheDir, workingDirectory),
-            Push = options.Push ?? cache is CacheMode.Registry or CacheMode.Both,
+            Push = push,
             BuildArgs = new Dictionary<string, string>(options.BuildArgs, StringComparer.Ordinal),
             Credentials = lookup.Credentials,
             CredentialsSource = lookup.Source,

@@ -255,6 +255,17 @@ public sealed class DockerConfigCredentialsTests
     }
 
     [Test]
+    public void A_tarball_run_of_a_local_image_runs_no_helper_so_a_missing_one_does_not_stop_it()
+    {
+        _config.WriteConfig(new { credsStore = "cachefrom-not-installed" });
+        var options = new CacheFromOptions { Image = "team/app", Tag = "main", Context = _config.Directory, DockerFile = "config.json", Cache = CacheMode.Tarball };
+
+        var settings = CacheFromSettings.Resolve(options, _config.Environment);
+
+        Assert.That(settings.Credentials, Is.Null);
+    }
+
+    [Test]
     public void Explicit_credentials_are_used_without_running_any_helper()
     {
         var helper = DockerConfigDirectory.UniqueHelperName("unused");

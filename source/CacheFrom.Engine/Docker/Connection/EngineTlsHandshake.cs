@@ -16,6 +16,8 @@ namespace CacheFrom.Docker.Connection;
 /// </summary>
 internal sealed class EngineTlsHandshake
 {
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);
+
     private readonly DockerEndpoint _endpoint;
     private readonly EngineTls _tls;
     private volatile bool _certificateRequested;
@@ -40,14 +42,25 @@ internal sealed class EngineTlsHandshake
             RemoteCertificateValidationCallback = handshake.ValidateEngineCertificate,
         };
 
+        // An endpoint that accepts the connection but never answers the handshake must not hang a session.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(HandshakeTimeout);
         try
         {
-            await ssl.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
+            await ssl.AuthenticateAsClientAsync(options, limit.Token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is AuthenticationException or IOException)
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
             throw handshake.Failure(exception, raw.FirstBytes);
+        }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new DockerEngineUnavailableException(
+                $"The Docker engine at {endpoint} did not answer the TLS handshake within {HandshakeTimeout.TotalSeconds:0} s. "
+                + "Check that the engine listens with TLS on this port.",
+                exception);
         }
         catch
         {
