@@ -19,6 +19,9 @@ internal static class TransientFaults
         ArgumentNullException.ThrowIfNull(exception);
         if (exception is RegistryAuthenticationException)
             return false;
+        // The distribution client decides from the HTTP status and the spec's error code, not from text.
+        if (exception is Distribution.RegistryRequestException request)
+            return request.IsTransient;
         return IsTransient(exception.Kind ?? RegistryErrors.Read(exception.Message).Kind);
     }
 

@@ -19,4 +19,35 @@ internal static class RegistryApi
         using var response = await Http.SendAsync(request);
         return response.StatusCode == HttpStatusCode.OK;
     }
+
+    /// <summary>The manifest under <paramref name="reference"/> (tag or digest) as the registry serves it; null when it has none.</summary>
+    public static async Task<RawManifest?> ManifestAsync(string repository, string reference)
+    {
+        var slash = repository.IndexOf('/', StringComparison.Ordinal);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{repository[..slash]}/v2/{repository[(slash + 1)..]}/manifests/{reference}"));
+        foreach (var type in new[]
+        {
+            "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json",
+            "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+        })
+        {
+            request.Headers.Accept.ParseAdd(type);
+        }
+
+        using var response = await Http.SendAsync(request);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadAsByteArrayAsync();
+        return new RawManifest(
+            response.Headers.GetValues("Docker-Content-Digest").Single(),
+            response.Content.Headers.ContentType?.MediaType ?? "",
+            body);
+    }
+}
+
+/// <summary>A manifest as the registry answered it: its digest header, content type and bytes.</summary>
+internal sealed record RawManifest(string Digest, string MediaType, byte[] Body)
+{
+    public string Text => System.Text.Encoding.UTF8.GetString(Body);
 }
