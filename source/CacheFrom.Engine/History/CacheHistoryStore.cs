@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CacheFrom.Configuration;
-using CacheFrom.Docker;
-using CacheFrom.Docker.Build;
+using CacheFrom.Distribution;
 using CacheFrom.Files;
 using CacheFrom.References;
 using Serilog;
@@ -10,26 +9,28 @@ namespace CacheFrom.History;
 
 /// <summary>
 /// Where <see cref="CacheHistory"/> travels with the cache, so a fresh runner has it:
-/// tarball mode keeps <c>history.json</c> next to the tarballs; registry mode pushes a tiny image
-/// <c>REPO:TAG--cachefrom-history</c> (<c>FROM scratch</c> + <c>/history.json</c>) built by the
-/// engine itself, so the same registry credentials and retention rules cover it.
-/// History is a nice-to-have: reading or writing it never fails a build, a failure is a warning.
+/// tarball mode keeps <c>history.json</c> next to the tarballs; registry mode keeps a small OCI
+/// artifact <c>REPO:TAG--cachefrom-history</c> (<see cref="HistoryArtifact"/>) in the image's
+/// repository, so the same registry credentials and retention rules cover it. The registry is
+/// spoken to directly (<see cref="RegistryClient"/>): nothing is pulled, saved or built.
+/// History is a nice-to-have: reading or writing it never fails a build, a failure is a warning,
+/// and each registry read or write is bounded (<see cref="Resilience.RetryOptions.StallTimeout"/>).
 /// </summary>
 internal sealed class CacheHistoryStore
 {
     public const string FileName = "history.json";
 
-    /// <summary>The stage-tag suffix of the history image; <see cref="StageTagScheme"/> keeps it apart from real tags.</summary>
+    /// <summary>The stage-tag suffix of the history artifact; <see cref="StageTagScheme"/> keeps it apart from real tags.</summary>
     public const string HistoryStage = "cachefrom-history";
 
-    private const string HistoryLabel = "org.cachefrom.history";
-
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
-    public CacheHistoryStore(ILogger logger)
+    public CacheHistoryStore(ILogger logger, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(logger);
         _logger = logger;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary><c>REPO:TAG--cachefrom-history</c> for the tag <paramref name="tag"/> of <paramref name="image"/>'s repository.</summary>
@@ -47,17 +48,18 @@ internal sealed class CacheHistoryStore
 
     /// <summary>
     /// The history that came with the cache: <c>history.json</c> from the cache directory (tarball
-    /// modes) and the first history image found for this tag, then each fallback tag (registry
-    /// modes), combined. Empty when there is none or it cannot be read (then with a warning).
+    /// modes) and the first history artifact found for this tag, then each fallback tag (registry
+    /// modes, when <paramref name="registry"/> is given), combined. Empty when there is none or it
+    /// cannot be read (then with a warning).
     /// </summary>
-    public async Task<CacheHistory> ReadAsync(CacheFromSettings settings, DockerEngine? engine, CancellationToken cancellationToken = default)
+    public async Task<CacheHistory> ReadAsync(CacheFromSettings settings, RegistryClient? registry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var history = CacheHistory.Empty;
         if (settings.UsesTarball)
             history = Combine(history, await ReadTarballAsync(settings, cancellationToken).ConfigureAwait(false));
-        if (settings.UsesRegistry && engine is not null)
-            history = Combine(history, await ReadRegistryAsync(settings, engine, cancellationToken).ConfigureAwait(false));
+        if (settings.UsesRegistry && registry is not null)
+            history = Combine(history, await ReadRegistryAsync(settings, registry, cancellationToken).ConfigureAwait(false));
 
         if (history.Count == 0 && settings.Cache != CacheMode.None)
             _logger.Information("No cache history yet: the time the cache saves is unknown until a run has built the instructions it reuses");
@@ -66,16 +68,16 @@ internal sealed class CacheHistoryStore
 
     /// <summary>
     /// Stores <paramref name="history"/> (normally <c>read.Merge(record)</c>) with the cache:
-    /// <c>history.json</c> in the cache directory (tarball modes) and the history image pushed
-    /// next to this build's images (registry modes, when pushing).
+    /// <c>history.json</c> in the cache directory (tarball modes) and the history artifact written
+    /// next to this build's images (registry modes, when pushing and <paramref name="registry"/> is given).
     /// </summary>
-    public async Task WriteAsync(CacheFromSettings settings, DockerEngine? engine, CacheHistory history, CancellationToken cancellationToken = default)
+    public async Task WriteAsync(CacheFromSettings settings, RegistryClient? registry, CacheHistory history, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(history);
         await WriteTarballAsync(settings, history, cancellationToken).ConfigureAwait(false);
-        if (engine is not null)
-            await PushAsync(settings, engine, history, cancellationToken).ConfigureAwait(false);
+        if (registry is not null)
+            await PushAsync(settings, registry, history, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The tarball half of <see cref="WriteAsync"/> (for the SaveTarball step); does nothing unless the mode uses tarballs.</summary>
@@ -102,22 +104,38 @@ internal sealed class CacheHistoryStore
     /// mode uses the registry and pushes, and nothing when <paramref name="history"/> came from a
     /// merge that measured nothing (<see cref="CacheHistory.HasNewMeasurements"/>).
     /// </summary>
-    public async Task PushAsync(CacheFromSettings settings, DockerEngine engine, CacheHistory history, CancellationToken cancellationToken = default)
+    public async Task PushAsync(CacheFromSettings settings, RegistryClient registry, CacheHistory history, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(history);
         if (!settings.UsesRegistry || !settings.Push)
             return;
         if (!history.HasNewMeasurements)
         {
-            // A run that only hit the cache learned nothing: the history it read stays valid; building
-            // and pushing it again would cost a no-change run about 0.3 s for nothing.
+            // A run that only hit the cache learned nothing: the history it read stays valid, and a
+            // no-change run leaves the registry's manifests as they were.
             _logger.Debug("Cache history unchanged (nothing was built); not pushed again");
             return;
         }
 
-        await PushHistoryImageAsync(settings, engine, history, cancellationToken).ConfigureAwait(false);
+        var reference = HistoryReference(settings.Image, settings.Image.Tag);
+        var bound = settings.Retry.StallTimeout;
+        using var limit = new CancellationTokenSource(bound, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        var started = _time.GetTimestamp();
+        try
+        {
+            var written = await HistoryArtifact.WriteAsync(registry, RegistryRepository.Of(settings.Image), reference.Tag, history, _time.GetUtcNow(), settings.Credentials, linked.Token)
+                .ConfigureAwait(false);
+            _logger.Information("Cache history: {Count} instructions written as {Reference} ({Digest}) in {Milliseconds:0} ms",
+                history.Count, reference.ToString(), written.Digest, _time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception exception) when (IsRegistryFailure(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = limit.IsCancellationRequested ? $"no answer within {bound.TotalSeconds:0} s" : exception.Message;
+            _logger.Warning("Cache history {Reference} could not be pushed ({Reason}); the next run will not know what the cache saves", reference.ToString(), reason);
+        }
     }
 
     private async Task<CacheHistory> ReadTarballAsync(CacheFromSettings settings, CancellationToken cancellationToken)
@@ -138,72 +156,37 @@ internal sealed class CacheHistoryStore
         }
     }
 
-    private async Task<CacheHistory> ReadRegistryAsync(CacheFromSettings settings, DockerEngine engine, CancellationToken cancellationToken)
+    private async Task<CacheHistory> ReadRegistryAsync(CacheFromSettings settings, RegistryClient registry, CancellationToken cancellationToken)
     {
+        var repository = RegistryRepository.Of(settings.Image);
+        var bound = settings.Retry.StallTimeout;
+        using var limit = new CancellationTokenSource(bound, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         foreach (var tag in (IEnumerable<string>)[settings.Image.Tag, .. settings.CacheFallback])
         {
             var reference = HistoryReference(settings.Image, tag);
+            var started = _time.GetTimestamp();
             try
             {
-                if (await engine.InspectRemoteAsync(reference, settings.Credentials, cancellationToken).ConfigureAwait(false) is null)
+                var manifest = await registry.Manifests.GetAsync(repository, reference.Tag, settings.Credentials, linked.Token).ConfigureAwait(false);
+                if (manifest is null)
                     continue;
-
-                await engine.PullAsync(reference, settings.Credentials, cancellationToken).ConfigureAwait(false);
-                using var archive = new MemoryStream();
-                await engine.SaveAsync([reference.ToString()], archive, cancellationToken).ConfigureAwait(false);
-                archive.Position = 0;
-                var json = SavedImageArchive.ReadFile(archive, FileName)
-                    ?? throw new InvalidDataException($"the image holds no /{FileName}");
+                var json = await HistoryArtifact.ReadAsync(registry, repository, manifest, settings.Credentials, linked.Token).ConfigureAwait(false);
                 var history = CacheHistory.FromJson(json);
-                _logger.Information("Cache history: {Count} instructions known, from {Reference}", history.Count, reference.ToString());
+                _logger.Information("Cache history: {Count} instructions known, from {Reference} (read in {Milliseconds:0} ms)",
+                    history.Count, reference.ToString(), _time.GetElapsedTime(started).TotalMilliseconds);
                 return history;
             }
             catch (Exception exception) when (IsReadFailure(exception) && !cancellationToken.IsCancellationRequested)
             {
                 // One warning, not one per fallback: a registry that fails for one tag usually fails for all.
-                _logger.Warning("Cache history {Reference} could not be read ({Reason}); the time the cache saves is unknown this run",
-                    reference.ToString(), exception.Message);
+                var reason = limit.IsCancellationRequested ? $"no answer within {bound.TotalSeconds:0} s" : exception.Message;
+                _logger.Warning("Cache history {Reference} could not be read ({Reason}); the time the cache saves is unknown this run", reference.ToString(), reason);
                 return CacheHistory.Empty;
             }
         }
 
         return CacheHistory.Empty;
-    }
-
-    private async Task PushHistoryImageAsync(CacheFromSettings settings, DockerEngine engine, CacheHistory history, CancellationToken cancellationToken)
-    {
-        var reference = HistoryReference(settings.Image, settings.Image.Tag);
-        var context = Path.Combine(Path.GetTempPath(), "cachefrom-history-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            Directory.CreateDirectory(context);
-            var dockerfile = Path.Combine(context, "Dockerfile");
-            await File.WriteAllTextAsync(dockerfile, $"FROM scratch\nCOPY {FileName} /{FileName}\n", cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(Path.Combine(context, FileName), history.ToJson(), cancellationToken).ConfigureAwait(false);
-            await engine.BuildAsync(
-                new ImageBuildRequest
-                {
-                    ContextDirectory = context,
-                    DockerfilePath = dockerfile,
-                    Tags = [reference.ToString()],
-                    Labels = new Dictionary<string, string> { [HistoryLabel] = "1" },
-                    Builder = settings.Builder,
-                    InlineCache = false,
-                    DisplayName = "cache history",
-                },
-                cancellationToken).ConfigureAwait(false);
-            await engine.PushAsync(reference, settings.Credentials, cancellationToken).ConfigureAwait(false);
-            _logger.Information("Cache history: {Count} instructions pushed as {Reference}", history.Count, reference.ToString());
-        }
-        catch (Exception exception) when (IsWriteFailure(exception) && !cancellationToken.IsCancellationRequested)
-        {
-            _logger.Warning("Cache history {Reference} could not be pushed ({Reason}); the next run will not know what the cache saves",
-                reference.ToString(), exception.Message);
-        }
-        finally
-        {
-            TryDelete(context);
-        }
     }
 
     /// <summary>Newest measurement wins when both the tarball and the registry know an instruction.</summary>
@@ -213,23 +196,8 @@ internal sealed class CacheHistoryStore
         : new CacheHistory(first.Entries.Concat(second.Entries).GroupBy(e => e.Key).Select(g => g.MaxBy(e => e.ObservedAt)!));
 
     private static bool IsReadFailure(Exception exception) =>
-        exception is CacheFromException or IOException or UnauthorizedAccessException or JsonException or InvalidDataException
-            or FormatException or HttpRequestException or TimeoutException or OperationCanceledException;
+        IsRegistryFailure(exception) || exception is IOException or UnauthorizedAccessException or JsonException or InvalidDataException or FormatException;
 
-    private static bool IsWriteFailure(Exception exception) =>
-        exception is CacheFromException or IOException or UnauthorizedAccessException or HttpRequestException
-            or TimeoutException or OperationCanceledException;
-
-    private void TryDelete(string directory)
-    {
-        try
-        {
-            if (Directory.Exists(directory))
-                Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException exception)
-        {
-            _logger.Debug("Could not delete {Directory}: {Reason}", directory, exception.Message);
-        }
-    }
+    private static bool IsRegistryFailure(Exception exception) =>
+        exception is CacheFromException or HttpRequestException or TimeoutException or OperationCanceledException;
 }

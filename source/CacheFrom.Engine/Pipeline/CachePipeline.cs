@@ -1,4 +1,5 @@
 using CacheFrom.Configuration;
+using CacheFrom.Distribution;
 using CacheFrom.Docker;
 using CacheFrom.Dockerfiles;
 using CacheFrom.History;
@@ -82,6 +83,7 @@ public sealed class CachePipeline : IAsyncDisposable
         {
             Settings = settings,
             Engine = engine,
+            Registry = new RegistryClient(settings.Retry, TimeProvider.System, logger),
             Dockerfile = dockerfile,
             Stages = stages,
             Tarballs = new TarballStore(settings.CacheDir, logger),
@@ -177,5 +179,9 @@ public sealed class CachePipeline : IAsyncDisposable
     /// <summary>The run's headline figures (time fetching/storing cache versus time saved, verdict).</summary>
     public RunSummary Summarize() => RunSummary.Compute(Record);
 
-    public ValueTask DisposeAsync() => _context.Engine.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _context.Registry.Dispose();
+        return _context.Engine.DisposeAsync();
+    }
 }

@@ -1,4 +1,5 @@
 using CacheFrom.Configuration;
+using CacheFrom.Distribution;
 using CacheFrom.Docker;
 using CacheFrom.Dockerfiles;
 using CacheFrom.History;
@@ -19,6 +20,9 @@ internal sealed class RunContext
 
     public required DockerEngine Engine { get; init; }
 
+    /// <summary>The registry itself, for what the engine API cannot do (the history artifact, retags).</summary>
+    public required RegistryClient Registry { get; init; }
+
     public required Dockerfile Dockerfile { get; init; }
 
     public required IReadOnlyList<StageImage> Stages { get; init; }
@@ -34,7 +38,7 @@ internal sealed class RunContext
 
     public required RunRecord Record { get; set; }
 
-    public CacheHistoryStore HistoryStore => new(Logger);
+    public CacheHistoryStore HistoryStore => new(Logger, TimeProvider.System);
 
     /// <summary>Bounded retries for registry checks, pulls and pushes (<see cref="CacheFromSettings.Retry"/>).</summary>
     public RetryExecutor Retry => new(Settings.Retry, TimeProvider.System, Logger);

@@ -133,9 +133,9 @@ public sealed class CacheHistoryTests
         var log = new TestLogger();
         var store = new CacheHistoryStore(log.Logger);
 
-        var before = await store.ReadAsync(settings, engine: null);
-        await store.WriteAsync(settings, engine: null, before.Merge(Cold(30, 12)));
-        var after = await store.ReadAsync(settings, engine: null);
+        var before = await store.ReadAsync(settings, registry: null);
+        await store.WriteAsync(settings, registry: null, before.Merge(Cold(30, 12)));
+        var after = await store.ReadAsync(settings, registry: null);
 
         Assert.Multiple(() =>
         {
@@ -156,7 +156,7 @@ public sealed class CacheHistoryTests
         await File.WriteAllTextAsync(Path.Combine(settings.CacheDir, "history.json"), "{ not json");
         var log = new TestLogger();
 
-        var history = await new CacheHistoryStore(log.Logger).ReadAsync(settings, engine: null);
+        var history = await new CacheHistoryStore(log.Logger).ReadAsync(settings, registry: null);
 
         Assert.Multiple(() =>
         {
@@ -167,7 +167,7 @@ public sealed class CacheHistoryTests
     }
 
     [Test]
-    public void The_history_image_is_a_stage_tag_of_the_builds_repository()
+    public void The_history_artifact_is_a_stage_tag_of_the_builds_repository()
     {
         var image = CacheFrom.References.ImageReference.Parse("127.0.0.1:5000/team/app", "feature-x");
 

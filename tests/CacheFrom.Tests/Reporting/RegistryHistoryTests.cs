@@ -1,37 +1,48 @@
+using System.Text.Json;
 using CacheFrom.Configuration;
+using CacheFrom.Distribution;
 using CacheFrom.Docker;
+using CacheFrom.Docker.Build;
 using CacheFrom.History;
-using CacheFrom.Reporting;
+using CacheFrom.References;
+using CacheFrom.Resilience;
+using CacheFrom.Tests.Docker;
 using CacheFrom.Tests.Support;
 
 namespace CacheFrom.Tests.Reporting;
 
-/// <summary>History that travels in the registry: pushed by one runner, read back by a fresh one.</summary>
+/// <summary>History that travels in the registry as a small OCI artifact: written by one runner, read back by a fresh one, never pulled.</summary>
 [Category("Docker")]
 public sealed class RegistryHistoryTests
 {
-    [TestCase(BuilderKind.BuildKit)]
-    [TestCase(BuilderKind.Classic)]
-    public async Task A_pushed_history_image_is_read_back_on_an_emptied_engine(BuilderKind builder)
+    [Test]
+    public async Task A_written_history_is_read_back_from_the_registry_without_pulling_anything()
     {
         using var project = SampleProject.Create();
-        var settings = Settings(project, TestEnvironment.UniqueRepository("history"), "feature-x", builder);
+        var settings = Settings(project, TestEnvironment.UniqueRepository("history"), "feature-x");
         var log = new TestLogger();
         var store = new CacheHistoryStore(log.Logger);
         var written = CacheHistory.Empty.Merge(CacheHistoryTests.Cold(30, 12));
-        await using (var engine = await DockerEngine.ConnectAsync(null, log.Logger))
-            await store.WriteAsync(settings, engine, written);
+        using (var registry = Client(log))
+            await store.WriteAsync(settings, registry, written);
 
-        await EngineReset.EmptyAsync();
         CacheHistory read;
-        await using (var engine = await DockerEngine.ConnectAsync(null, log.Logger))
-            read = await store.ReadAsync(settings, engine);
+        using (var registry = Client(log))
+            read = await store.ReadAsync(settings, registry);
+        var manifest = await RegistryApi.ManifestAsync(settings.Image.Repository, "feature-x--cachefrom-history");
 
         Assert.Multiple(async () =>
         {
-            Assert.That(await DockerCli.ImageExistsAsync(settings.Image.Repository + ":feature-x--cachefrom-history"), Is.True, "pulled back");
             Assert.That(read.ToJson(), Is.EqualTo(written.ToJson()));
             Assert.That(log.Warnings, Is.Empty);
+            Assert.That(await DockerCli.ImageExistsAsync(settings.Image.Repository + ":feature-x--cachefrom-history"), Is.False, "nothing pulled into the engine");
+            Assert.That(manifest, Is.Not.Null);
+            Assert.That(manifest!.MediaType, Is.EqualTo(MediaTypes.OciManifest));
+            using var document = JsonDocument.Parse(manifest.Body);
+            Assert.That(document.RootElement.GetProperty("artifactType").GetString(), Is.EqualTo("application/vnd.cachefrom.history.v1+json"));
+            Assert.That(document.RootElement.GetProperty("config").GetProperty("mediaType").GetString(), Is.EqualTo(MediaTypes.OciEmpty));
+            Assert.That(document.RootElement.GetProperty("layers").GetArrayLength(), Is.EqualTo(1));
+            Assert.That(document.RootElement.GetProperty("annotations").GetProperty("org.opencontainers.image.created").GetString(), Does.EndWith("Z"));
         });
     }
 
@@ -42,10 +53,10 @@ public sealed class RegistryHistoryTests
         var repository = TestEnvironment.UniqueRepository("history-fallback");
         var log = new TestLogger();
         var store = new CacheHistoryStore(log.Logger);
-        await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
-        await store.WriteAsync(Settings(project, repository, "main"), engine, CacheHistory.Empty.Merge(CacheHistoryTests.Cold(30, 12)));
+        using var registry = Client(log);
+        await store.WriteAsync(Settings(project, repository, "main"), registry, CacheHistory.Empty.Merge(CacheHistoryTests.Cold(30, 12)));
 
-        var read = await store.ReadAsync(Settings(project, repository, "feature-new"), engine);
+        var read = await store.ReadAsync(Settings(project, repository, "feature-new"), registry);
 
         Assert.Multiple(() =>
         {
@@ -55,13 +66,13 @@ public sealed class RegistryHistoryTests
     }
 
     [Test]
-    public async Task No_history_image_anywhere_is_unknown_without_a_warning()
+    public async Task No_history_anywhere_is_unknown_without_a_warning()
     {
         using var project = SampleProject.Create();
         var log = new TestLogger();
-        await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
+        using var registry = Client(log);
 
-        var read = await new CacheHistoryStore(log.Logger).ReadAsync(Settings(project, TestEnvironment.UniqueRepository("history-none"), "main"), engine);
+        var read = await new CacheHistoryStore(log.Logger).ReadAsync(Settings(project, TestEnvironment.UniqueRepository("history-none"), "main"), registry);
 
         Assert.Multiple(() =>
         {
@@ -76,19 +87,21 @@ public sealed class RegistryHistoryTests
     {
         using var project = SampleProject.Create();
         var log = new TestLogger();
-        await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
-        // Nothing listens on port 1: the existence check fails the way a dead registry does.
+        // Retries run on an instant clock: the test sees the whole retry path without waiting for it.
+        using var registry = new RegistryClient(new RetryOptions(), new InstantTimeProvider(), log.Logger);
+        // Nothing listens on port 1: the connection is refused the way a dead registry refuses it.
         var settings = Settings(project, "127.0.0.1:1/cachefrom-tests/history-down", "main");
 
-        var read = await new CacheHistoryStore(log.Logger).ReadAsync(settings, engine);
-        await new CacheHistoryStore(log.Logger).WriteAsync(settings, engine, CacheHistory.Empty.Merge(CacheHistoryTests.Cold(30, 12)));
+        var read = await new CacheHistoryStore(log.Logger).ReadAsync(settings, registry);
+        await new CacheHistoryStore(log.Logger).WriteAsync(settings, registry, CacheHistory.Empty.Merge(CacheHistoryTests.Cold(30, 12)));
+        var warnings = log.Warnings.Where(w => !w.Contains("retrying", StringComparison.Ordinal)).ToList();
 
         Assert.Multiple(() =>
         {
             Assert.That(read.Count, Is.Zero);
-            Assert.That(log.Warnings, Has.Count.EqualTo(2));
-            Assert.That(log.Warnings[0], Does.Contain("could not be read"));
-            Assert.That(log.Warnings[1], Does.Contain("could not be pushed"));
+            Assert.That(warnings, Has.Count.EqualTo(2));
+            Assert.That(warnings[0], Does.Contain("could not be read").And.Contain("connection refused"));
+            Assert.That(warnings[1], Does.Contain("could not be pushed").And.Contain("connection refused"));
         });
     }
 
@@ -97,24 +110,83 @@ public sealed class RegistryHistoryTests
     {
         using var project = SampleProject.Create();
         var log = new TestLogger();
-        await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
+        using var registry = Client(log);
         var settings = Settings(project, TestEnvironment.UniqueRepository("history-unchanged"), "main");
         var read = new CacheHistory(CacheHistory.Empty.Merge(CacheHistoryTests.Cold(30, 12)).Entries);
 
-        await new CacheHistoryStore(log.Logger).WriteAsync(settings, engine, read);
+        await new CacheHistoryStore(log.Logger).WriteAsync(settings, registry, read);
 
-        Assert.That(await DockerCli.ImageExistsAsync(settings.Image.Repository + ":main--cachefrom-history"), Is.False);
+        Assert.That(await RegistryApi.TagExistsAsync(settings.Image.Repository, "main--cachefrom-history"), Is.False);
     }
 
-    private static CacheFromSettings Settings(SampleProject project, string repository, string tag, BuilderKind builder = BuilderKind.BuildKit) =>
-        CacheFromSettings.Resolve(
-            new CacheFromOptions
+    [Test]
+    public async Task History_travels_through_a_registry_that_needs_credentials()
+    {
+        await using var authRegistry = await AuthRegistry.StartAsync();
+        using var project = SampleProject.Create();
+        var log = new TestLogger();
+        using var registry = Client(log);
+        var options = Options(project, authRegistry.UniqueRepository("history-auth"), "main");
+        options.Credentials = authRegistry.Credentials;
+        var settings = CacheFromSettings.Resolve(options, new Dictionary<string, string?>());
+        var written = CacheHistory.Empty.Merge(CacheHistoryTests.Cold(30, 12));
+
+        await new CacheHistoryStore(log.Logger).WriteAsync(settings, registry, written);
+        var read = await new CacheHistoryStore(log.Logger).ReadAsync(settings, registry);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(read.ToJson(), Is.EqualTo(written.ToJson()));
+            Assert.That(log.Warnings, Is.Empty);
+            Assert.That(log.AllText, Does.Not.Contain(authRegistry.Password));
+        });
+    }
+
+    [Test]
+    public async Task A_history_image_pushed_by_an_earlier_version_is_still_read()
+    {
+        using var project = SampleProject.Create();
+        var log = new TestLogger();
+        var settings = Settings(project, TestEnvironment.UniqueRepository("history-legacy"), "main");
+        var written = CacheHistory.Empty.Merge(CacheHistoryTests.Cold(30, 12));
+        var reference = CacheHistoryStore.HistoryReference(settings.Image, "main");
+        // What earlier versions pushed: FROM scratch + /history.json, built and pushed by the engine (the classic
+        // builder, which builds from a tar body on every engine, the containerd image store included).
+        await using (var engine = await DockerEngine.ConnectAsync(null, log.Logger))
+        {
+            using var context = new TemporaryContext("FROM scratch\nCOPY history.json /history.json\n");
+            await File.WriteAllTextAsync(Path.Combine(context.Directory, "history.json"), written.ToJson());
+            await engine.BuildAsync(new ImageBuildRequest
             {
-                Image = repository,
-                Tag = tag,
-                Builder = builder,
-                Cache = CacheMode.Registry,
-                WorkingDirectory = project.Directory,
-            },
-            new Dictionary<string, string?>());
+                ContextDirectory = context.Directory,
+                DockerfilePath = context.DockerfilePath,
+                Tags = [reference.ToString()],
+                Builder = BuilderKind.Classic,
+                DisplayName = "legacy history image",
+            });
+            await engine.PushAsync(reference, credentials: null);
+        }
+
+        using var registry = Client(log);
+        var read = await new CacheHistoryStore(log.Logger).ReadAsync(settings, registry);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(read.ToJson(), Is.EqualTo(written.ToJson()));
+            Assert.That(log.Warnings, Is.Empty);
+        });
+    }
+
+    private static RegistryClient Client(TestLogger log) => new(new RetryOptions(), TimeProvider.System, log.Logger);
+
+    private static CacheFromOptions Options(SampleProject project, string repository, string tag) => new()
+    {
+        Image = repository,
+        Tag = tag,
+        Cache = CacheMode.Registry,
+        WorkingDirectory = project.Directory,
+    };
+
+    private static CacheFromSettings Settings(SampleProject project, string repository, string tag) =>
+        CacheFromSettings.Resolve(Options(project, repository, tag), new Dictionary<string, string?>());
 }

@@ -1,5 +1,5 @@
 using CacheFrom.Configuration;
-using CacheFrom.Docker;
+using CacheFrom.Distribution;
 using CacheFrom.History;
 using CacheFrom.Recording;
 using CacheFrom.Reporting;
@@ -31,17 +31,17 @@ public sealed class TimeSavedTests
         var store = new CacheHistoryStore(log.Logger);
 
         var cold = await PipelineRunner.PublishAsync(options, log);
-        await using (var engine = await DockerEngine.ConnectAsync(null, log.Logger))
+        using (var registry = new RegistryClient(settings.Retry, TimeProvider.System, log.Logger))
         {
-            var history = await store.ReadAsync(settings, engine);
-            await store.WriteAsync(settings, engine, history.Merge(cold));
+            var history = await store.ReadAsync(settings, registry);
+            await store.WriteAsync(settings, registry, history.Merge(cold));
         }
 
         await EngineReset.EmptyAsync();
         sample.ChangeApp();
         var warm = await PipelineRunner.PublishAsync(options, log);
-        await using (var engine = await DockerEngine.ConnectAsync(null, log.Logger))
-            (await store.ReadAsync(settings, engine)).Apply(warm);
+        using (var registry = new RegistryClient(settings.Retry, TimeProvider.System, log.Logger))
+            (await store.ReadAsync(settings, registry)).Apply(warm);
         var summary = RunSummary.Compute(warm);
 
         Assert.Multiple(() =>

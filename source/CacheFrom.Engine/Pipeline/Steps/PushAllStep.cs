@@ -35,7 +35,8 @@ internal sealed class PushAllStep : IPipelineStep
 
         // Cache images and the history go up together: on a warm run each is mostly round trips
         // answering "layer already exists", so doing them one after another only adds latency.
-        var history = context.HistoryStore.PushAsync(settings, context.Engine, context.UpdatedHistory(), cancellationToken);
+        // The history goes straight to the registry (a small artifact), not through the engine.
+        var history = context.HistoryStore.PushAsync(settings, context.Registry, context.UpdatedHistory(), cancellationToken);
         var pushes = context.Stages.Where(s => !s.IsFinal).Select(stage => PushCacheImageAsync(context, retry, stage, cancellationToken)).ToList();
         foreach (var (stage, bytes, error) in await Task.WhenAll(pushes).ConfigureAwait(false))
         {

@@ -60,24 +60,10 @@ internal sealed class ResolveCacheStep : IPipelineStep
 
     /// <summary>
     /// History is cache too: a registry this run already found unreachable is not asked again (that
-    /// cost the engine's own timeout, ~25 s, per run), and the read is bounded like any transfer.
+    /// cost the engine's own timeout, ~25 s, per run); the store bounds the read itself.
     /// </summary>
-    private static async Task<CacheHistory> ReadHistoryAsync(RunContext context, bool askRegistry, CancellationToken cancellationToken)
-    {
-        var bound = context.Settings.Retry.StallTimeout;
-        using var limit = new CancellationTokenSource(bound);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
-        try
-        {
-            return await context.HistoryStore.ReadAsync(context.Settings, askRegistry ? context.Engine : null, linked.Token).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested
-            && exception is OperationCanceledException or CacheFromException)
-        {
-            context.Logger.Warning("Cache history could not be read within {Seconds:0} s; the time the cache saves is unknown this run", bound.TotalSeconds);
-            return CacheHistory.Empty;
-        }
-    }
+    private static Task<CacheHistory> ReadHistoryAsync(RunContext context, bool askRegistry, CancellationToken cancellationToken) =>
+        context.HistoryStore.ReadAsync(context.Settings, askRegistry ? context.Registry : null, cancellationToken);
 
     private static async Task<(CandidateRecord Found, string Source, string? Error)> CheckAsync(
         RunContext context, RetryExecutor retry, ImageReference candidate, string? registryProblem, CancellationToken cancellationToken)
