@@ -106,6 +106,30 @@ public sealed class RegistryHistoryTests
     }
 
     [Test]
+    public async Task A_registry_that_stops_answering_costs_the_history_at_most_its_bound()
+    {
+        using var project = SampleProject.Create();
+        var log = new TestLogger();
+        // Accepts connections and never answers: without the store's own bound, retries of 30 s attempts would go on for minutes.
+        await using var proxy = FaultProxy.Start(TestEnvironment.Registry, FaultMode.Stall);
+        var options = Options(project, $"{proxy.Address}/cachefrom-tests/history-stalled", "main");
+        options.Retry = new RetryOptions { StallTimeout = TimeSpan.FromSeconds(1) };
+        var settings = CacheFromSettings.Resolve(options, new Dictionary<string, string?>());
+        using var registry = new RegistryClient(settings.Retry, TimeProvider.System, log.Logger);
+
+        var read = await new CacheHistoryStore(log.Logger).ReadAsync(settings, registry);
+        await new CacheHistoryStore(log.Logger).WriteAsync(settings, registry, CacheHistory.Empty.Merge(CacheHistoryTests.Cold(30, 12)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(read.Count, Is.Zero);
+            Assert.That(log.Warnings, Has.Count.EqualTo(2));
+            Assert.That(log.Warnings[0], Does.Contain("could not be read").And.Contain("no answer within 1 s"));
+            Assert.That(log.Warnings[1], Does.Contain("could not be pushed").And.Contain("no answer within 1 s"));
+        });
+    }
+
+    [Test]
     public async Task A_history_with_nothing_new_is_not_pushed_again()
     {
         using var project = SampleProject.Create();

@@ -59,8 +59,8 @@ internal sealed class ResolveCacheStep : IPipelineStep
     }
 
     /// <summary>
-    /// History is cache too: a registry this run already found unreachable is not asked again (that
-    /// cost the engine's own timeout, ~25 s, per run); the store bounds the read itself.
+    /// History is cache too: a registry this run already found unreachable is not asked again (its
+    /// retries would only cost the run their time); the store bounds the read itself.
     /// </summary>
     private static Task<CacheHistory> ReadHistoryAsync(RunContext context, bool askRegistry, CancellationToken cancellationToken) =>
         context.HistoryStore.ReadAsync(context.Settings, askRegistry ? context.Registry : null, cancellationToken);
