@@ -88,12 +88,7 @@ internal sealed class RegistryAuthenticator(HttpClient http, TimeProvider time, 
         if (realm.Scheme == "http" && request.Credentials is not null && !RegistryEndpoint.IsLoopback(realm.Authority))
             throw RegistryFailures.Invalid(request, $"its token server {realm.Host} speaks plain HTTP; credentials are sent to it only over HTTPS", transient: false);
 
-        var scopes = new List<string> { request.Scope };
-        foreach (var scope in (extraScope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!scopes.Contains(scope, StringComparer.Ordinal))
-                scopes.Add(scope);
-        }
+        var scopes = MergeScopes(request.Scope, extraScope);
 
         using var message = TokenRequest(request, challenge, realm, scopes);
         var started = time.GetTimestamp();
@@ -159,6 +154,28 @@ internal sealed class RegistryAuthenticator(HttpClient http, TimeProvider time, 
         if (credentials is not null)
             message.Headers.Authorization = Basic(credentials);
         return message;
+    }
+
+    /// <summary>
+    /// This request's scope plus the challenge's (space-separated), one entry per resource with the
+    /// actions united: distribution names them in no fixed order (<c>push,pull</c> or <c>pull,push</c>).
+    /// </summary>
+    internal static List<string> MergeScopes(string scope, string? extra)
+    {
+        var resources = new List<(string Resource, List<string> Actions)>();
+        foreach (var entry in (IEnumerable<string>)[scope, .. (extra ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)])
+        {
+            // type:name:actions; a name may hold ':' only in exotic forms, so the actions are after the last one.
+            var colon = entry.LastIndexOf(':');
+            var (resource, actions) = colon > 0 ? (entry[..colon], entry[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries)) : (entry, []);
+            var index = resources.FindIndex(r => r.Resource == resource);
+            if (index < 0)
+                resources.Add((resource, [.. actions]));
+            else
+                resources[index].Actions.AddRange(actions.Where(a => !resources[index].Actions.Contains(a)));
+        }
+
+        return resources.Select(r => r.Actions.Count == 0 ? r.Resource : $"{r.Resource}:{string.Join(',', r.Actions)}").ToList();
     }
 
     // Per registry, realm, service, scope and account: another account in the same run never reuses a token.

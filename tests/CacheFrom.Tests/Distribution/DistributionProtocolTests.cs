@@ -36,6 +36,15 @@ public sealed class DistributionProtocolTests
         });
     }
 
+    [TestCase("repository:app:pull", null, "repository:app:pull")]
+    [TestCase("repository:app:pull,push", "repository:app:push,pull", "repository:app:pull,push")]
+    [TestCase("repository:app:pull,push", "repository:app:pull", "repository:app:pull,push")]
+    [TestCase("repository:app:pull", "repository:app:delete repository:base:pull", "repository:app:pull,delete repository:base:pull")]
+    public void A_challenges_scopes_join_the_requests_one_entry_per_resource(string scope, string? challenge, string expected)
+    {
+        Assert.That(string.Join(' ', RegistryAuthenticator.MergeScopes(scope, challenge)), Is.EqualTo(expected));
+    }
+
     [TestCase("</v2/app/tags/list?n=2&last=b>; rel=\"next\"", "/v2/app/tags/list?n=2&last=b")]
     [TestCase("<https://r.example.com/v2/app/tags/list?last=b>; rel=\"prev\", <https://r.example.com/v2/app/tags/list?last=d>; rel=\"next\"", "https://r.example.com/v2/app/tags/list?last=d")]
     [TestCase("</v2/app/tags/list?last=b>; rel=prev", null)]
