@@ -20,23 +20,16 @@ internal sealed class RegistryAuthenticator(HttpClient http, TimeProvider time, 
     /// <summary>Names this client to token servers (the spec's <c>client_id</c>, for their audit logs).</summary>
     public const string ClientId = "cachefrom";
 
-    /// <summary>The docker CLI's convention: this user name means the password is an identity (refresh) token.</summary>
-    private const string IdentityTokenUser = "<token>";
-
     private const int MaxTokenResponseBytes = 1 << 20;
 
     private readonly ConcurrentDictionary<string, AuthChallenge> _challenges = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, BearerToken> _tokens = new(StringComparer.Ordinal);
 
-    /// <summary>
-    /// The identity token in <paramref name="credentials"/>, or null for a user name and password.
-    /// The one place that knows the form; when <see cref="RegistryCredentials"/> carries an identity token
-    /// of its own, read it here.
-    /// </summary>
+    /// <summary>The identity (refresh) token in <paramref name="credentials"/>, or null for a user name and password.</summary>
     public static string? IdentityToken(RegistryCredentials credentials)
     {
         ArgumentNullException.ThrowIfNull(credentials);
-        return credentials.Username == IdentityTokenUser ? credentials.Password : null;
+        return credentials.IdentityToken;
     }
 
     /// <summary>The Authorization for <paramref name="request"/> from the registry's earlier challenge; null when it has asked for none yet.</summary>

@@ -146,7 +146,7 @@ public sealed class RegistryClientAuthTests
         await using var auth = await TokenRegistry.StartAsync(identityToken);
         using var client = new RegistryClient(NoRetries, TimeProvider.System, new TestLogger().Logger);
         var repository = RegistryRepository.Parse(auth.Registry.UniqueRepository("token-identity"));
-        var credentials = new RegistryCredentials("<token>", identityToken);
+        var credentials = RegistryCredentials.FromIdentityToken(identityToken);
 
         var pushed = await RegistryClientTests.PushArtifactAsync(client, repository, "v1", "identity"u8.ToArray(), credentials);
         var read = await client.Manifests.GetAsync(repository, "v1", credentials);
