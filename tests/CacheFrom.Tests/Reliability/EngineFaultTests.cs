@@ -50,7 +50,7 @@ public sealed class EngineFaultTests
     [CancelAfter(120_000)]
     public async Task The_engine_going_away_mid_build_ends_in_a_clear_failure_without_a_hang_and_the_next_run_works(CancellationToken cancellationToken)
     {
-        await using var proxy = FaultProxy.Start("unix:///var/run/docker.sock");
+        await using var proxy = FaultProxy.Start(TestEnvironment.DockerHost);
         using var sample = SampleProject.Create(slowSeconds: 6);
         var log = new TestLogger();
         var options = PipelineRunner.Options(sample, TestEnvironment.UniqueLocalRepository("engine-gone"), BuilderKind.BuildKit, CacheMode.None);

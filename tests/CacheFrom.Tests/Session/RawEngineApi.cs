@@ -18,8 +18,9 @@ internal sealed class RawEngineApi : IDisposable
 
     private readonly HttpClient _client;
 
-    public RawEngineApi(string socketPath = "/var/run/docker.sock")
+    public RawEngineApi(string? socketPath = null)
     {
+        socketPath ??= Support.TestEnvironment.DockerSocketPath;
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = async (_, cancellationToken) =>

@@ -27,8 +27,12 @@ internal enum FaultMode
 /// A TCP proxy on <c>127.0.0.1:PORT</c> in front of a registry, with switchable faults. The engine
 /// treats any 127.0.0.0/8 registry as plain HTTP, so images named <c>{Address}/…</c> go through it.
 /// The mode is read when a connection is accepted (and, for <see cref="FaultMode.Pass"/>
-/// connections, never changes them). Bounded: it stops itself after <c>lifetime</c>, and
-/// disposing it closes every connection, so a stalled test cannot hold sockets past its end.
+/// connections, never changes them). <see cref="HealAfter"/> makes the proxy itself switch back to
+/// <see cref="FaultMode.Pass"/> after a number of faulted connections, so a test never races the
+/// product to heal it. In front of the engine, <see cref="Answer"/> replaces the engine's answer
+/// to one kind of request (Docker.DotNet opens one connection per request). Bounded: it stops
+/// itself after <c>lifetime</c>, and disposing it closes every connection, so a stalled test cannot
+/// hold sockets past its end.
 /// </summary>
 internal sealed class FaultProxy : IAsyncDisposable
 {
@@ -39,9 +43,12 @@ internal sealed class FaultProxy : IAsyncDisposable
     private readonly int _port;
     private TcpListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
+    private readonly List<(string Method, string Path, string Response)> _answers = [];
     private FaultMode _mode;
+    private int _healAfter;
     private int _connections;
     private int _faults;
+    private int _answered;
 
     private FaultProxy(EndPoint upstream, TimeSpan lifetime)
     {
@@ -62,6 +69,9 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>Connections that got a fault (refusals are not seen, so not counted).</summary>
     public int Faults => Volatile.Read(ref _faults);
+
+    /// <summary>Requests that got an <see cref="Answer"/> instead of reaching the upstream.</summary>
+    public int Answered => Volatile.Read(ref _answered);
 
     public FaultMode Mode
     {
@@ -96,6 +106,29 @@ internal sealed class FaultProxy : IAsyncDisposable
         var proxy = new FaultProxy(endpoint, lifetime ?? TimeSpan.FromMinutes(2));
         proxy.Mode = mode;
         return proxy;
+    }
+
+    /// <summary>
+    /// The next <paramref name="faults"/> connections get the current fault mode; the proxy then
+    /// switches itself to <see cref="FaultMode.Pass"/>. Counted when a connection is accepted, so
+    /// exactly that many connections are faulted, however fast the client retries.
+    /// </summary>
+    public void HealAfter(int faults)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(faults);
+        lock (_gate)
+            _healAfter = faults;
+    }
+
+    /// <summary>
+    /// Answers requests <c>METHOD /vX.Y{path}</c> (query ignored) with <paramref name="response"/>
+    /// (a whole HTTP/1.1 response) after reading their body, instead of forwarding them; every
+    /// other request passes. For a proxy in front of the engine: an engine failure on demand.
+    /// </summary>
+    public void Answer(string method, string path, string response)
+    {
+        lock (_gate)
+            _answers.Add((method, path, response));
     }
 
     /// <summary>Resets every open connection (RST), as a peer that crashed would.</summary>
@@ -165,7 +198,24 @@ internal sealed class FaultProxy : IAsyncDisposable
 
             Interlocked.Increment(ref _connections);
             Track(client);
-            _ = HandleAsync(client, Mode);
+            _ = HandleAsync(client, NextConnectionMode());
+        }
+    }
+
+    private FaultMode NextConnectionMode()
+    {
+        lock (_gate)
+        {
+            var mode = _mode;
+            var faulted = mode is FaultMode.Reset or FaultMode.Stall or FaultMode.ServiceUnavailable;
+            if (faulted && _healAfter > 0)
+            {
+                _healAfter--;
+                if (_healAfter == 0)
+                    _mode = FaultMode.Pass; // this connection is the last one faulted
+            }
+
+            return mode;
         }
     }
 
@@ -180,10 +230,29 @@ internal sealed class FaultProxy : IAsyncDisposable
                 return;
             }
 
+            // A request we answer ourselves never reaches the upstream; others go on with what was read of them.
+            var received = Array.Empty<byte>();
+            if (mode == FaultMode.Pass && AnswersSet())
+            {
+                var request = await HttpRequestHead.ReadAsync(client, _stop.Token);
+                if (request is not null && AnswerFor(request) is { } response)
+                {
+                    await request.DrainBodyAsync(client, _stop.Token);
+                    Interlocked.Increment(ref _answered);
+                    await client.SendAsync(Encoding.UTF8.GetBytes(response), SocketFlags.None, _stop.Token);
+                    client.Shutdown(SocketShutdown.Both);
+                    return;
+                }
+
+                received = request?.Received ?? [];
+            }
+
             using var upstream = new Socket(
                 _upstream.AddressFamily, SocketType.Stream, _upstream is UnixDomainSocketEndPoint ? ProtocolType.Unspecified : ProtocolType.Tcp);
             Track(upstream);
             await upstream.ConnectAsync(_upstream, _stop.Token);
+            if (received.Length > 0)
+                await upstream.SendAsync(received, SocketFlags.None, _stop.Token);
             var limit = mode is FaultMode.Reset or FaultMode.Stall ? FaultAfterBytes : long.MaxValue;
             var budget = new ByteBudget(limit);
             using var connection = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
@@ -236,6 +305,26 @@ internal sealed class FaultProxy : IAsyncDisposable
                 await to.SendAsync(buffer.AsMemory(0, allowed), SocketFlags.None, cancellationToken);
             if (allowed < read)
                 return; // the budget ran out: the fault begins
+        }
+    }
+
+    private bool AnswersSet()
+    {
+        lock (_gate)
+            return _answers.Count > 0;
+    }
+
+    private string? AnswerFor(HttpRequestHead request)
+    {
+        lock (_gate)
+        {
+            foreach (var (method, path, response) in _answers)
+            {
+                if (request.Method == method && request.ApiPath == path)
+                    return response;
+            }
+
+            return null;
         }
     }
 

@@ -1,8 +1,26 @@
+using CacheFrom.Configuration;
+using CacheFrom.Docker.Connection;
+
 namespace CacheFrom.Tests.Support;
 
 /// <summary>Where the tests find the engine, the registry and the base image (scripts/dev-engine.sh sets them up).</summary>
 internal static class TestEnvironment
 {
+    /// <summary>The engine the tests talk to, resolved as the product resolves it (DOCKER_HOST, else Docker's default).</summary>
+    public static string DockerHost => DockerEndpoint.Resolve(null, EnvironmentSnapshot.Current()).ToString();
+
+    /// <summary>The unix socket of <see cref="DockerHost"/>, for tests that speak to the engine without the product.</summary>
+    public static string DockerSocketPath
+    {
+        get
+        {
+            var host = DockerHost;
+            if (!host.StartsWith("unix://", StringComparison.Ordinal))
+                Assert.Fail($"this test needs the engine on a unix socket; DOCKER_HOST is {host}");
+            return host["unix://".Length..];
+        }
+    }
+
     public static string Registry => Environment.GetEnvironmentVariable("CACHEFROM_TEST_REGISTRY") ?? "127.0.0.1:5000";
 
     /// <summary>The offline base image, pinned to the busybox-static package version.</summary>

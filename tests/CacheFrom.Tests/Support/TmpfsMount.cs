@@ -5,7 +5,8 @@ namespace CacheFrom.Tests.Support;
 /// <summary>
 /// A small tmpfs mounted on a temporary directory: a tarball store that fills up, or (remounted
 /// read-only) one that cannot be written — root ignores file modes, a read-only mount it cannot.
-/// Needs root (CAP_SYS_ADMIN); without it the test is ignored with the reason. Disposing unmounts.
+/// Needs root (CAP_SYS_ADMIN): as root (CI, the dev machines) a mount that fails fails the test;
+/// only a non-root run ignores it, with the reason. Disposing unmounts.
 /// </summary>
 internal sealed class TmpfsMount : IDisposable
 {
@@ -23,7 +24,9 @@ internal sealed class TmpfsMount : IDisposable
         if (code != 0)
         {
             System.IO.Directory.Delete(directory);
-            Assert.Ignore($"cannot mount a tmpfs here (needs root/CAP_SYS_ADMIN): {error}");
+            if (!Environment.IsPrivilegedProcess)
+                Assert.Ignore($"cannot mount a tmpfs here (needs root/CAP_SYS_ADMIN): {error}");
+            Assert.Fail($"mounting a tmpfs as root failed: {error}");
         }
 
         return new TmpfsMount(directory);
