@@ -95,7 +95,11 @@ internal sealed class DockerEngine : IAsyncDisposable
     public Task<TransferResult> SaveAsync(IReadOnlyList<string> references, Stream destination, CancellationToken cancellationToken = default) =>
         _archives.SaveAsync(references, destination, cancellationToken);
 
-    /// <summary><c>docker load</c>; returns the references loaded. A corrupt tarball throws <see cref="CorruptTarballException"/>.</summary>
+    /// <summary>
+    /// <c>docker load</c>; returns the references loaded. The engine refusing the archive is a
+    /// <see cref="CacheFromException"/> (it says nothing about the file: verify that locally first, see
+    /// <c>Tarballs.TarballVerifier</c>); a failing read of <paramref name="source"/> is a <see cref="TarballStoreException"/>.
+    /// </summary>
     public Task<(IReadOnlyList<string> Loaded, TransferResult Transfer)> LoadAsync(Stream source, CancellationToken cancellationToken = default) =>
         _archives.LoadAsync(source, cancellationToken);
 

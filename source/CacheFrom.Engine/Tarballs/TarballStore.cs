@@ -6,7 +6,7 @@ namespace CacheFrom.Tarballs;
 /// <summary>
 /// The tarball cache: one <c>docker save</c> archive per repository and tag in a (shared)
 /// directory, e.g. <c>STORE/cachefrom-sample/main.tar</c> holding the final and stage images.
-/// Writes are atomic (temp file + rename); unloadable files are set aside, never reused.
+/// Writes are atomic (temp file + rename); a file that fails its local read is set aside, never reused.
 /// </summary>
 internal sealed class TarballStore
 {
@@ -28,16 +28,18 @@ internal sealed class TarballStore
     /// <summary>
     /// Writes a tarball atomically: <paramref name="write"/> fills a temp file beside the target,
     /// which replaces the target only when complete. On any failure or cancellation the temp
-    /// file is removed and the previous tarball stays as it was.
+    /// file is removed and the previous tarball stays as it was. The store's own failures (full,
+    /// read-only) are a <see cref="TarballStoreException"/> that says so; what
+    /// <paramref name="write"/> throws for its own reasons (the engine) passes through.
     /// </summary>
     public async Task<long> WriteAsync(ImageReference image, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
     {
         var target = PathFor(image);
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temp = $"{target}.{Guid.NewGuid():N}.partial";
         try
         {
             long length;
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
                 await write(stream, cancellationToken).ConfigureAwait(false);
@@ -50,30 +52,41 @@ internal sealed class TarballStore
             File.Move(temp, target, overwrite: true);
             return length;
         }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw StoreFailure.Writing(Directory, Path.GetFileName(target), exception);
+        }
         finally
         {
             TryDelete(temp);
         }
     }
 
-    /// <summary>Moves an unloadable tarball out of the way (<c>NAME.tar.corrupt-TIMESTAMP</c>) so no run loads it again.</summary>
-    public string? Quarantine(string path)
+    /// <summary>
+    /// Moves a tarball that failed its local read out of the way (<c>NAME.tar.corrupt-TIMESTAMP</c>)
+    /// so no run loads it again — but only the very file that was read: when a concurrent writer has
+    /// renamed a new tarball over the path meanwhile, that one is left where it is.
+    /// </summary>
+    public QuarantineOutcome Quarantine(OpenedTarball tarball)
     {
+        ArgumentNullException.ThrowIfNull(tarball);
+        var path = tarball.Path;
+        if (TarballIdentity.At(path) != tarball.Identity)
+        {
+            _logger.Information("The unloadable tarball {Path} was replaced by another run meanwhile; the new file is left in place", path);
+            return new QuarantineOutcome(null, ReplacedMeanwhile: true);
+        }
+
         var destination = $"{path}.corrupt-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}";
         try
         {
             File.Move(path, destination, overwrite: true);
-            return destination;
+            return new QuarantineOutcome(destination, ReplacedMeanwhile: false);
         }
-        catch (IOException exception)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             _logger.Warning(exception, "Could not set aside the unloadable tarball {Path}; delete it by hand", path);
-            return null;
-        }
-        catch (UnauthorizedAccessException exception)
-        {
-            _logger.Warning(exception, "Could not set aside the unloadable tarball {Path}; delete it by hand", path);
-            return null;
+            return new QuarantineOutcome(null, ReplacedMeanwhile: false);
         }
     }
 

@@ -1,5 +1,6 @@
 using CacheFrom.Configuration;
 using CacheFrom.Docker;
+using CacheFrom.Pipeline;
 using CacheFrom.Recording;
 using CacheFrom.References;
 using CacheFrom.Tarballs;
@@ -8,8 +9,9 @@ using CacheFrom.Tests.Support;
 namespace CacheFrom.Tests.Reliability;
 
 /// <summary>
-/// A tarball store that fills up or is read-only is a warning: the build succeeds and the
-/// previous tarball stays as it was; a cancelled save leaves no partial file.
+/// A tarball store that fills up or is read-only is a warning that says so: the build succeeds and
+/// the previous tarball stays as it was; a cancelled save leaves no partial file. An engine that
+/// cannot load a sound tarball (out of disk, a 500) leaves it in place: that is not a corrupt file.
 /// </summary>
 [NonParallelizable]
 [Category("Docker")]
@@ -35,7 +37,7 @@ public sealed class TarballStoreFaultTests
 
         var record = await PipelineRunner.PublishAsync(options, log, cancellationToken);
 
-        AssertSaveDegradedAndPreviousKept(record, log, previous, previousHash, "No space left on device");
+        AssertSaveDegradedAndPreviousKept(record, previous, previousHash, $"The tarball store {mount.Directory} is full (No space left on device");
     }
 
     [Test]
@@ -57,7 +59,7 @@ public sealed class TarballStoreFaultTests
 
         var record = await PipelineRunner.PublishAsync(options, log, cancellationToken);
 
-        AssertSaveDegradedAndPreviousKept(record, log, previous, previousHash, "Read-only file system");
+        AssertSaveDegradedAndPreviousKept(record, previous, previousHash, $"The tarball store {mount.Directory} is read-only (Read-only file system");
         Assert.That(record.StepOf(PipelineStep.LoadTarball).BytesLoaded, Is.GreaterThan(0), "a read-only store is still read");
     }
 
@@ -102,13 +104,61 @@ public sealed class TarballStoreFaultTests
         }
     }
 
-    private static void AssertSaveDegradedAndPreviousKept(RunRecord record, TestLogger log, string previous, string previousHash, string reason)
+    public static IEnumerable<TestCaseData> EngineLoadFailures()
     {
+        const string OutOfDisk = "write /var/lib/docker/tmp/docker-import-1234/layer.tar: no space left on device";
+        var inStream = $$"""{"errorDetail":{"message":"{{OutOfDisk}}"},"error":"{{OutOfDisk}}"}""" + "\n";
+        yield return new TestCaseData(Response("200 OK", inStream), OutOfDisk).SetName("A daemon out of disk during the load leaves the sound tarball in place and the run builds cold");
+        var body = """{"message":"failed to register layer: devmapper: Error running deviceCreate"}""";
+        yield return new TestCaseData(Response("500 Internal Server Error", body), "devmapper").SetName("An engine 500 during the load leaves the sound tarball in place and the run builds cold");
+
+        static string Response(string status, string body) =>
+            $"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {System.Text.Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
+    }
+
+    [TestCaseSource(nameof(EngineLoadFailures))]
+    [CancelAfter(120_000)]
+    public async Task An_engine_that_cannot_load_a_sound_tarball_leaves_it_in_place(string response, string engineMessage, CancellationToken cancellationToken)
+    {
+        using var sample = SampleProject.Create(slowSeconds: 1);
+        var options = PipelineRunner.Options(sample, TestEnvironment.UniqueLocalRepository("load-refused"), BuilderKind.BuildKit, CacheMode.Tarball);
+        await PipelineRunner.PublishAsync(options, new TestLogger(), cancellationToken);
+        var tarball = Path.Combine(options.CacheDir!, RelativeTarball(options));
+        var hash = TarballCheck.Sha256(tarball);
+        await EngineReset.EmptyAsync();
+        await using var proxy = FaultProxy.Start(TestEnvironment.DockerHost);
+        proxy.Answer("POST", "/images/load", response);
+        options.DockerHost = $"tcp://{proxy.Address}";
+
+        await using var pipeline = await CachePipeline.OpenAsync(options, new TestLogger().Logger, cancellationToken: cancellationToken);
+        await pipeline.LoadTarballAsync(cancellationToken);
+        var load = pipeline.Record.StepOf(PipelineStep.LoadTarball);
+        TestContext.Out.WriteLine(load.Message);
+        Assert.Multiple(() =>
+        {
+            Assert.That(proxy.Answered, Is.EqualTo(1), "the engine's load answered with the failure");
+            Assert.That(load.Outcome, Is.EqualTo(StepOutcome.Degraded));
+            Assert.That(load.Message, Does.Contain("could not load").And.Contain("left in place").And.Contain(engineMessage));
+            Assert.That(pipeline.Record.QuarantinedTarballs, Is.Empty);
+            Assert.That(Directory.GetFiles(Path.GetDirectoryName(tarball)!).Select(Path.GetFileName), Is.EqualTo(new[] { Path.GetFileName(tarball) }), "nothing set aside");
+            Assert.That(TarballCheck.Sha256(tarball), Is.EqualTo(hash), "the shared tarball is untouched");
+        });
+
+        await pipeline.ResolveCacheAsync(cancellationToken);
+        await pipeline.BuildBuilderStageAsync(cancellationToken);
+        Assert.That(pipeline.Record.Runs("builder"), Has.Count.EqualTo(2).And.All.Matches<InstructionRecord>(i => !i.Cached), "nothing was loaded: the run builds cold");
+    }
+
+    private static void AssertSaveDegradedAndPreviousKept(RunRecord record, string previous, string previousHash, string reason)
+    {
+        var save = record.StepOf(PipelineStep.SaveTarball);
+        TestContext.Out.WriteLine(save.Message);
         Assert.Multiple(() =>
         {
             Assert.That(record.StepOf(PipelineStep.BuildFinalStage).Outcome, Is.EqualTo(StepOutcome.Succeeded));
-            Assert.That(record.StepOf(PipelineStep.SaveTarball).Outcome, Is.EqualTo(StepOutcome.Degraded));
-            Assert.That(log.Warnings, Has.Some.Contains("Could not save the cache tarball").And.Some.Contains(reason));
+            Assert.That(save.Outcome, Is.EqualTo(StepOutcome.Degraded));
+            Assert.That(save.Message, Does.Contain(reason), "the store's own failure, said as such");
+            Assert.That(save.Message, Does.Not.Contain("stopped answering"), "a full disk is not the engine going away");
             Assert.That(TarballCheck.Sha256(previous), Is.EqualTo(previousHash), "the previous tarball is byte for byte what it was");
             Assert.That(TarballCheck.Problem(previous), Is.Null);
             Assert.That(Directory.EnumerateFiles(Path.GetDirectoryName(previous)!).Select(Path.GetFileName), Is.EqualTo(new[] { Path.GetFileName(previous) }), "no partial file is left");

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Docker.DotNet;
 using Serilog;
 
@@ -29,9 +30,12 @@ internal sealed class EngineConnection(DockerClient client, DockerEndpoint endpo
         {
             return await call().ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is not CacheFromException && EngineFailures.Diagnosed(exception) is { } diagnosed)
+        catch (Exception exception) when (exception is not CacheFromException && EngineFailures.OwnFailure(exception) is { } own)
         {
-            throw diagnosed;
+            // Our own failure surfaced through the HTTP client's wrapping: a local read of the request
+            // body, or the clear message EngineStream raised for TLS trouble.
+            ExceptionDispatchInfo.Throw(own);
+            throw;
         }
         catch (Exception exception) when (exception is not CacheFromException && EngineFailures.IsTransportFailure(exception))
         {

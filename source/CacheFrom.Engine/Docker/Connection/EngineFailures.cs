@@ -10,14 +10,12 @@ internal static class EngineFailures
 {
     public static bool IsTransportFailure(Exception exception) =>
         Chain(exception).Any(e => e is SocketException or HttpRequestException or IOException or EndOfStreamException)
-        && exception is not OperationCanceledException;
+        && exception is not OperationCanceledException
+        && OwnFailure(exception) is null;
 
-    /// <summary>
-    /// The clear message <see cref="EngineStream"/> already raised (TLS trouble, a TLS engine spoken
-    /// to in plain HTTP), when the HTTP stack wrapped it; null otherwise.
-    /// </summary>
-    public static DockerEngineUnavailableException? Diagnosed(Exception exception) =>
-        Chain(exception).OfType<DockerEngineUnavailableException>().FirstOrDefault();
+    /// <summary>A <see cref="CacheFromException"/> inside <paramref name="exception"/>: ours, not the transport's (e.g. a local read of a request body).</summary>
+    public static CacheFromException? OwnFailure(Exception exception) =>
+        Chain(exception).OfType<CacheFromException>().FirstOrDefault();
 
     /// <summary>Connecting failed: nothing answered at the endpoint.</summary>
     public static DockerEngineUnavailableException NotAnswering(DockerEndpoint endpoint, Exception exception) =>

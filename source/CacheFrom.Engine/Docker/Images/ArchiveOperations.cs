@@ -16,29 +16,34 @@ internal sealed class ArchiveOperations(EngineConnection connection)
         var names = string.Join(", ", references);
         connection.Logger.Information("Saving {Images}", names);
         var throttle = new ProgressThrottle(connection.Time);
+        var operation = $"the save of {names}";
         long bytes = 0;
+        Stream tar;
         try
         {
-            await connection.RunAsync($"the save of {names}", async () =>
-            {
-                var tar = await connection.Client.Images.SaveImagesAsync([.. references], cancellationToken).ConfigureAwait(false);
-                await using var _ = tar.ConfigureAwait(false);
-                // A stalled engine must not outlive a cancel: closing the stream ends the read.
-                await using var registration = cancellationToken.Register(tar.Dispose).ConfigureAwait(false);
-                var buffer = new byte[BufferSize];
-                int read;
-                while ((read = await ReadAsync(tar, buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    bytes += read;
-                    if (throttle.IsDue())
-                        connection.Logger.Information("Saving {Images}: {Bytes} bytes so far, {Elapsed:0} s", names, bytes, throttle.Elapsed.TotalSeconds);
-                }
-            }).ConfigureAwait(false);
+            tar = await connection.RunAsync(operation, () => connection.Client.Images.SaveImagesAsync([.. references], cancellationToken)).ConfigureAwait(false);
         }
         catch (DockerApiException exception)
         {
             throw new CacheFromException($"Could not save {names}: {EngineErrorBody.Message(exception.ResponseBody)}.", exception);
+        }
+
+        await using (tar.ConfigureAwait(false))
+        {
+            // A stalled engine must not outlive a cancel: closing the stream ends the read.
+            await using var registration = cancellationToken.Register(tar.Dispose).ConfigureAwait(false);
+            var buffer = new byte[BufferSize];
+            while (true)
+            {
+                // Only reading is engine I/O; writing is the destination's (a full or read-only store says so itself).
+                var read = await connection.RunAsync(operation, () => ReadAsync(tar, buffer, cancellationToken)).ConfigureAwait(false);
+                if (read == 0)
+                    break;
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                bytes += read;
+                if (throttle.IsDue())
+                    connection.Logger.Information("Saving {Images}: {Bytes} bytes so far, {Elapsed:0} s", names, bytes, throttle.Elapsed.TotalSeconds);
+            }
         }
 
         await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -51,7 +56,7 @@ internal sealed class ArchiveOperations(EngineConnection connection)
     {
         connection.Logger.Information("Loading images from a tarball");
         var throttle = new ProgressThrottle(connection.Time);
-        var counting = new CountingStream(source);
+        var counting = new CountingStream(new LocalReadStream(source));
         var loaded = new List<string>();
         var errors = new List<string>();
         var progress = new CallbackProgress<JSONMessage>(message =>
@@ -81,21 +86,22 @@ internal sealed class ArchiveOperations(EngineConnection connection)
         }
         catch (DockerApiException exception)
         {
-            throw Corrupt(EngineErrorBody.Message(exception.ResponseBody), exception);
+            throw Refused(EngineErrorBody.Message(exception.ResponseBody), exception);
         }
 
         if (errors.Count > 0)
-            throw Corrupt(errors[0], null);
+            throw Refused(errors[0], null);
         if (loaded.Count == 0)
-            throw Corrupt("the engine loaded no image from it", null);
+            throw Refused("it loaded no image", null);
 
         var result = new TransferResult(counting.Count, throttle.Elapsed);
         connection.Logger.Information("Loaded {Images} in {Duration:0.0} s ({Bytes} bytes)", string.Join(", ", loaded), result.Duration.TotalSeconds, result.Bytes);
         return (loaded, result);
     }
 
-    private static CorruptTarballException Corrupt(string engineMessage, Exception? inner) =>
-        new($"The tarball is not a loadable image archive (truncated or damaged?): {engineMessage}.", inner);
+    // The engine's verdict is not evidence against the file: a daemon out of disk answers the same way.
+    private CacheFromException Refused(string engineMessage, Exception? inner) =>
+        new($"The Docker engine at {connection.Endpoint} could not load the tarball: {engineMessage.TrimEnd('.')}.", inner);
 
     private static async Task<int> ReadAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
     {

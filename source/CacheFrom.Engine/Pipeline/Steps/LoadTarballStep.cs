@@ -1,8 +1,13 @@
 using CacheFrom.Recording;
+using CacheFrom.Tarballs;
 
 namespace CacheFrom.Pipeline.Steps;
 
-/// <summary>Loads the best tarball of the store (this tag, then each fallback tag); a corrupt one is set aside.</summary>
+/// <summary>
+/// Loads the best tarball of the store (this tag, then each fallback tag). Only a tarball that fails
+/// its local read is set aside; when the engine refuses a sound one (a daemon out of disk, a 500),
+/// the file stays for the next run and this one builds cold.
+/// </summary>
 internal sealed class LoadTarballStep : IPipelineStep
 {
     public PipelineStep Step => PipelineStep.LoadTarball;
@@ -19,31 +24,81 @@ internal sealed class LoadTarballStep : IPipelineStep
                 continue;
             }
 
+            OpenedTarball tarball;
             try
             {
-                await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
-                var (loaded, transfer) = await context.Engine.LoadAsync(stream, cancellationToken).ConfigureAwait(false);
-                record.BytesLoaded += transfer.Bytes;
-                record.Message = $"loaded {loaded.Count} image(s) from {path}";
-                logger.Information("Loaded {Count} cache image(s) from {Path}", loaded.Count, path);
-                return;
+                tarball = OpenedTarball.Open(path);
             }
-            catch (CorruptTarballException exception)
+            catch (TarballStoreException exception)
             {
-                var aside = context.Tarballs.Quarantine(path);
-                if (aside is not null)
-                    context.Record.QuarantinedTarballs.Add(aside);
-                record.Degrade($"tarball {path} could not be loaded ({exception.Message}) and was set aside");
-                logger.Warning("The cache tarball {Path} could not be loaded and was set aside as {Aside}: {Reason}", path, aside, exception.Message);
+                Unreadable(context, record, path, exception);
+                continue;
             }
-            catch (IOException exception)
+
+            await using (tarball.ConfigureAwait(false))
             {
-                record.Degrade($"tarball {path} could not be read ({exception.Message})");
-                logger.Warning("The cache tarball {Path} could not be read: {Reason}", path, exception.Message);
+                try
+                {
+                    await tarball.VerifyAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (CorruptTarballException exception)
+                {
+                    SetAside(context, record, tarball, exception);
+                    continue;
+                }
+                catch (TarballStoreException exception)
+                {
+                    Unreadable(context, record, path, exception);
+                    continue;
+                }
+
+                try
+                {
+                    var (loaded, transfer) = await context.Engine.LoadAsync(tarball.Stream, cancellationToken).ConfigureAwait(false);
+                    record.BytesLoaded += transfer.Bytes;
+                    record.Message = $"loaded {loaded.Count} image(s) from {path}";
+                    logger.Information("Loaded {Count} cache image(s) from {Path}", loaded.Count, path);
+                    return;
+                }
+                catch (TarballStoreException exception)
+                {
+                    Unreadable(context, record, path, exception);
+                    continue;
+                }
+                catch (CacheFromException exception) when (exception is not DockerEngineUnavailableException)
+                {
+                    // The file passed its local read: the engine's trouble is no reason to take it from the next run.
+                    record.Degrade($"the engine could not load {path}, which is left in place: {exception.Message}");
+                    logger.Warning("The cache tarball {Path} is sound but the engine could not load it; it is left in place and this run builds cold: {Reason}", path, exception.Message);
+                    break;
+                }
             }
         }
 
         record.Message ??= $"no cache tarball in {context.Tarballs.Directory}; building cold";
         logger.Information("No cache tarball loaded from {Directory}", context.Tarballs.Directory);
+    }
+
+    private static void SetAside(RunContext context, StepRecord record, OpenedTarball tarball, CorruptTarballException exception)
+    {
+        var outcome = context.Tarballs.Quarantine(tarball);
+        if (outcome.Aside is not null)
+        {
+            context.Record.QuarantinedTarballs.Add(outcome.Aside);
+            record.Degrade($"tarball {tarball.Path} could not be loaded ({exception.Message}) and was set aside as {outcome.Aside}");
+            context.Logger.Warning("The cache tarball {Path} could not be loaded and was set aside as {Aside}: {Reason}", tarball.Path, outcome.Aside, exception.Message);
+        }
+        else
+        {
+            var left = outcome.ReplacedMeanwhile ? "another run replaced it meanwhile, so the new file is left in place" : "it could not be set aside";
+            record.Degrade($"tarball {tarball.Path} could not be loaded ({exception.Message}); {left}");
+            context.Logger.Warning("The cache tarball {Path} could not be loaded; {Left}: {Reason}", tarball.Path, left, exception.Message);
+        }
+    }
+
+    private static void Unreadable(RunContext context, StepRecord record, string path, TarballStoreException exception)
+    {
+        record.Degrade($"tarball {path} could not be read ({exception.Message})");
+        context.Logger.Warning("The cache tarball {Path} could not be read: {Reason}", path, exception.Message);
     }
 }
