@@ -41,7 +41,7 @@ public class DockerEngineRegistryTests
             Assert.That(remote.Size, Is.GreaterThan(0));
             Assert.That(pulled.Bytes, Is.GreaterThan(0));
             Assert.That(await DockerCli.ImageExistsAsync(reference.ToString()), Is.True);
-            Assert.That(log.Lines, Has.Some.Contains("Pushing").And.Some.Contains("Pushed"));
+            Assert.That(await RegistryApi.TagExistsAsync(reference.Repository, reference.Tag), Is.True, "the registry itself has the tag");
         });
     }
 

@@ -79,7 +79,7 @@ public sealed class CredentialHelperTests
                 Assert.That(warm.StepOf(PipelineStep.ResolveCache).BytesPulled, Is.GreaterThan(0), "the classic builder pulls the winners with X-Registry-Auth");
             }
         });
-        await SecretScan.AssertAbsentAsync(_registry.User, _registry.Password, log, options, warm, null);
+        await SecretScan.AssertAbsentAsync(_registry.Password, log, options, warm, null);
     }
 
     [Test]

@@ -70,10 +70,10 @@ public sealed class RetryPolicyTests
         {
             Assert.That(result, Is.EqualTo("pushed"));
             Assert.That(calls, Is.EqualTo(4));
-            Assert.That(time.Delays, Is.EqualTo(new[] { TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3) }), string.Join(", ", time.Delays));
-            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "the delays ran on the injected clock");
+            Assert.That(time.Delays, Is.EqualTo(new[] { TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3) }), "the delays ran on the injected clock: " + string.Join(", ", time.Delays));
             Assert.That(log.Warnings, Has.Count.EqualTo(3).And.All.Contains("push of 127.0.0.1:5000/app:main"));
         });
+        TestContext.Out.WriteLine($"6 s of backoff took {clock.Elapsed.TotalMilliseconds:0} ms of wall-clock time");
     }
 
     [Test]
@@ -124,37 +124,49 @@ public sealed class RetryPolicyTests
     [CancelAfter(10_000)]
     public async Task A_transfer_that_keeps_sending_progress_is_not_cut_off_by_the_stall_timeout()
     {
-        var options = new RetryOptions { StallTimeout = TimeSpan.FromMilliseconds(300), MaxRetryAttempts = 0 };
-        var executor = new RetryExecutor(options, TimeProvider.System, new TestLogger().Logger);
+        var time = new ManualTimeProvider();
+        var options = new RetryOptions { StallTimeout = TimeSpan.FromSeconds(3), MaxRetryAttempts = 0 };
+        var executor = new RetryExecutor(options, time, new TestLogger().Logger);
+        var cancelled = false;
 
-        var result = await executor.ExecuteAsync(Push, async (heartbeat, token) =>
+        var result = await executor.ExecuteAsync(Push, (heartbeat, token) =>
         {
-            // 1.2 s in all, four times the stall timeout, but never 300 ms without progress.
+            // 12 s in all, four times the stall timeout, but never 3 s without progress.
             for (var i = 0; i < 12; i++)
             {
-                await Task.Delay(100, token);
+                time.Advance(TimeSpan.FromSeconds(1));
                 heartbeat();
+                cancelled |= token.IsCancellationRequested;
             }
 
-            return "done";
+            return Task.FromResult("done");
         });
 
         Assert.That(result, Is.EqualTo("done"));
+        Assert.That(cancelled, Is.False, "the attempt was never cut off");
     }
 
     [Test]
     [CancelAfter(10_000)]
     public void A_transfer_without_progress_is_cancelled_after_the_stall_timeout()
     {
-        var options = new RetryOptions { StallTimeout = TimeSpan.FromMilliseconds(300), MaxRetryAttempts = 0 };
-        var executor = new RetryExecutor(options, TimeProvider.System, new TestLogger().Logger);
+        var time = new ManualTimeProvider();
+        var options = new RetryOptions { StallTimeout = TimeSpan.FromSeconds(3), MaxRetryAttempts = 0 };
+        var executor = new RetryExecutor(options, time, new TestLogger().Logger);
+        var cancelledAt = TimeSpan.MinValue;
 
-        var exception = Assert.ThrowsAsync<RegistryException>(() => executor.ExecuteAsync(Push, async (_, token) =>
+        var exception = Assert.ThrowsAsync<RegistryException>(() => executor.ExecuteAsync(Push, async (heartbeat, token) =>
         {
+            heartbeat();
+            time.Advance(TimeSpan.FromSeconds(2.9));
+            Assert.That(token.IsCancellationRequested, Is.False, "cut off before the stall timeout");
+            time.Advance(TimeSpan.FromSeconds(0.1));
+            cancelledAt = token.IsCancellationRequested ? TimeSpan.FromSeconds(3) : cancelledAt;
             await Task.Delay(Timeout.Infinite, token);
             return "never";
         }));
 
-        Assert.That(exception!.Message, Does.Contain("stalled: no progress from the engine for 0.3 s"));
+        Assert.That(cancelledAt, Is.EqualTo(TimeSpan.FromSeconds(3)), "cancelled exactly when 3 s passed without progress");
+        Assert.That(exception!.Message, Does.Contain("stalled: no progress from the engine for 3 s"));
     }
 }

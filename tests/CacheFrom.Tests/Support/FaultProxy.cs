@@ -19,7 +19,10 @@ internal enum FaultMode
     /// <summary>Forward <see cref="FaultProxy.FaultAfterBytes"/> bytes, then stop forwarding and hold the connection open.</summary>
     Stall,
 
-    /// <summary>Answer every request with <c>503 Service Unavailable</c> without asking the registry.</summary>
+    /// <summary>
+    /// Answer plain-HTTP requests with <c>503 Service Unavailable</c> without asking the registry; a TLS
+    /// client (the engine tries https first) is reset at once, as a plain-HTTP server would fail it.
+    /// </summary>
     ServiceUnavailable,
 }
 
@@ -44,6 +47,7 @@ internal sealed class FaultProxy : IAsyncDisposable
     private TcpListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private readonly List<(string Method, string Path, string Response)> _answers = [];
+    private readonly List<string> _faultedRequests = [];
     private FaultMode _mode;
     private int _healAfter;
     private int _connections;
@@ -69,6 +73,16 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>Connections that got a fault (refusals are not seen, so not counted).</summary>
     public int Faults => Volatile.Read(ref _faults);
+
+    /// <summary>The requests (<c>METHOD /path</c>) answered with a 503, in order.</summary>
+    public IReadOnlyList<string> FaultedRequests
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _faultedRequests];
+        }
+    }
 
     /// <summary>Requests that got an <see cref="Answer"/> instead of reaching the upstream.</summary>
     public int Answered => Volatile.Read(ref _answered);
@@ -109,9 +123,11 @@ internal sealed class FaultProxy : IAsyncDisposable
     }
 
     /// <summary>
-    /// The next <paramref name="faults"/> connections get the current fault mode; the proxy then
-    /// switches itself to <see cref="FaultMode.Pass"/>. Counted when a connection is accepted, so
-    /// exactly that many connections are faulted, however fast the client retries.
+    /// The next <paramref name="faults"/> faults happen; then the proxy switches itself to
+    /// <see cref="FaultMode.Pass"/>, so exactly that many bite however fast the client retries.
+    /// For <see cref="FaultMode.Reset"/> and <see cref="FaultMode.Stall"/> a fault is a connection
+    /// (counted when accepted); for <see cref="FaultMode.ServiceUnavailable"/> it is a 503 answered
+    /// (a reset TLS attempt is not counted).
     /// </summary>
     public void HealAfter(int faults)
     {
@@ -207,7 +223,7 @@ internal sealed class FaultProxy : IAsyncDisposable
         lock (_gate)
         {
             var mode = _mode;
-            var faulted = mode is FaultMode.Reset or FaultMode.Stall or FaultMode.ServiceUnavailable;
+            var faulted = mode is FaultMode.Reset or FaultMode.Stall;
             if (faulted && _healAfter > 0)
             {
                 _healAfter--;
@@ -223,16 +239,35 @@ internal sealed class FaultProxy : IAsyncDisposable
     {
         try
         {
-            if (mode == FaultMode.ServiceUnavailable)
-            {
-                Interlocked.Increment(ref _faults);
-                await AnswerUnavailableAsync(client);
-                return;
-            }
-
             // A request we answer ourselves never reaches the upstream; others go on with what was read of them.
             var received = Array.Empty<byte>();
-            if (mode == FaultMode.Pass && AnswersSet())
+            if (mode == FaultMode.ServiceUnavailable)
+            {
+                var peeked = new byte[1];
+                if (await client.ReceiveAsync(peeked, SocketFlags.Peek, _stop.Token) == 0)
+                    return;
+                if (peeked[0] == 0x16)
+                {
+                    Abort(client); // a TLS ClientHello: no HTTP request will come
+                    return;
+                }
+
+                var request = await HttpRequestHead.ReadAsync(client, _stop.Token);
+                if (request is null)
+                    return;
+                if (TakeUnavailableFault())
+                {
+                    lock (_gate)
+                        _faultedRequests.Add($"{request.Method} {request.ApiPath}");
+                    await request.DrainBodyAsync(client, _stop.Token);
+                    await AnswerUnavailableAsync(client);
+                    return;
+                }
+
+                mode = FaultMode.Pass; // healed while this request was on its way
+                received = request.Received;
+            }
+            else if (mode == FaultMode.Pass && AnswersSet())
             {
                 var request = await HttpRequestHead.ReadAsync(client, _stop.Token);
                 if (request is not null && AnswerFor(request) is { } response)
@@ -308,6 +343,20 @@ internal sealed class FaultProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>True when this request gets the 503 (counted as a fault); false once the proxy has healed.</summary>
+    private bool TakeUnavailableFault()
+    {
+        lock (_gate)
+        {
+            if (_mode != FaultMode.ServiceUnavailable)
+                return false;
+            Interlocked.Increment(ref _faults);
+            if (_healAfter > 0 && --_healAfter == 0)
+                _mode = FaultMode.Pass;
+            return true;
+        }
+    }
+
     private bool AnswersSet()
     {
         lock (_gate)
@@ -330,21 +379,10 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     private static async Task AnswerUnavailableAsync(Socket client)
     {
-        // Read the request head so the client sees an answer, not a reset; the body (if any) is left unread.
-        var buffer = new byte[8192];
-        var head = new StringBuilder();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-        {
-            var read = await client.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-            if (read == 0)
-                return;
-            head.Append(Encoding.ASCII.GetString(buffer, 0, read));
-        }
-
         const string Body = "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"service unavailable (fault injected)\"}]}";
         var response = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
             + $"Content-Length: {Body.Length}\r\nConnection: close\r\n\r\n{Body}";
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await client.SendAsync(Encoding.ASCII.GetBytes(response), SocketFlags.None, timeout.Token);
         client.Shutdown(SocketShutdown.Both);
     }
