@@ -8,25 +8,30 @@ using static CacheFrom.Tests.Session.SessionTestSupport;
 
 namespace CacheFrom.Tests.Session;
 
-/// <summary>How sessions live: kept alive by health checks, one server for many builds, a lost session is loud, not a hang.</summary>
+/// <summary>
+/// How sessions live: kept alive by health checks, one server for many builds, a lost session is
+/// loud, not a hang. The tests wait for what the engine does (health checks, a build's output), not
+/// for guessed delays; durations are logged, never bounded ([CancelAfter] is only the hang guard).
+/// </summary>
 [TestFixture]
 [Category("Docker")]
 public sealed class BuildKitSessionLifetimeTests
 {
     [Test]
-    public async Task Given_an_open_session_When_the_engine_runs_health_checks_Then_it_stays_open_until_disposed()
+    [CancelAfter(60_000)]
+    public async Task Given_an_open_session_When_the_engine_runs_health_checks_Then_it_stays_open_until_disposed(CancellationToken cancellationToken)
     {
         var log = new TestLogger();
         await using var host = Host(log);
-        var session = await host.OpenAsync(Request(Path.GetTempPath()));
+        var session = await host.OpenAsync(Request(Path.GetTempPath()), cancellationToken);
         var state = ((BuildKitSession)session).State;
+        var stopwatch = Stopwatch.StartNew();
 
-        await Task.Delay(TimeSpan.FromSeconds(3.5));
-        Assert.Multiple(() =>
-        {
-            Assert.That(state.HealthChecks, Is.GreaterThanOrEqualTo(2), "the engine checks every second");
-            Assert.That(session.Fault, Is.Null);
-        });
+        // The engine checks about every second; three checks answered means the session lived through them.
+        while (state.HealthChecks < 3)
+            await Task.Delay(100, cancellationToken);
+        TestContext.Progress.WriteLine($"3 health checks after {stopwatch.Elapsed.TotalSeconds:0.0} s");
+        Assert.That(session.Fault, Is.Null);
 
         await session.DisposeAsync();
         Assert.Multiple(() =>
@@ -73,8 +78,8 @@ public sealed class BuildKitSessionLifetimeTests
             TestContext.Progress.WriteLine($"session opens: {string.Join(", ", opens.Select(o => $"{o.TotalMilliseconds:0} ms"))}");
             Assert.Multiple(() =>
             {
-                Assert.That(SessionServer.Starts, Is.EqualTo(starts), "no build started another server");
-                Assert.That(opens.Max(), Is.LessThan(TimeSpan.FromSeconds(1)), "opening a session on a running server is cheap");
+                Assert.That(SessionServer.Starts, Is.EqualTo(starts), "no build started another server: opening a session on a running server is cheap");
+                Assert.That(opens, Has.Count.EqualTo(4));
                 Assert.That(log.Warnings, Is.Empty);
             });
         }
@@ -85,30 +90,31 @@ public sealed class BuildKitSessionLifetimeTests
     }
 
     [Test]
-    public async Task Given_a_build_that_needs_the_session_When_the_session_is_lost_mid_build_Then_the_build_fails_clearly_instead_of_hanging()
+    [CancelAfter(120_000)]
+    public async Task Given_a_build_that_needs_the_session_When_the_session_is_lost_mid_build_Then_the_build_fails_clearly_instead_of_hanging(CancellationToken cancellationToken)
     {
         var marker = Guid.NewGuid().ToString("N")[..8];
+        // The shell computes the printed marker, so only the step's output holds it; the step then sleeps past the severing.
         var context = Context($"""
             FROM BASE
-            RUN sleep 4 && echo "slept {marker}"
+            RUN echo "sleeping-{marker}-$((6*7))" && sleep 4 && echo "slept {marker}"
             RUN --mount=type=secret,id=token cat /run/secrets/token > /dev/null && echo "read the secret"
             """);
-        await File.WriteAllTextAsync(Path.Combine(context, "token.txt"), "lost-session secret");
+        await File.WriteAllTextAsync(Path.Combine(context, "token.txt"), "lost-session secret", cancellationToken);
         var log = new TestLogger();
         try
         {
-            await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
+            await using var engine = await DockerEngine.ConnectAsync(null, log.Logger, cancellationToken);
             await using var host = Host(log);
-            var session = await host.OpenAsync(Request(context, secrets: [new BuildSecret("token", BuildSecretSource.File, "token.txt")]));
-            var build = engine.BuildAsync(Build(context, TestEnvironment.UniqueLocalRepository("session-lost") + ":latest", session.Id));
+            var session = await host.OpenAsync(Request(context, secrets: [new BuildSecret("token", BuildSecretSource.File, "token.txt")]), cancellationToken);
+            var build = engine.BuildAsync(Build(context, TestEnvironment.UniqueLocalRepository("session-lost") + ":latest", session.Id), cancellationToken);
 
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            await Task.WhenAny(log.WaitForAsync($"sleeping-{marker}-42", cancellationToken), build);
+            Assert.That(build.IsCompleted, Is.False, "the first RUN was under way when the session was severed");
             ((BuildKitSession)session).Sever();
 
             var stopwatch = Stopwatch.StartNew();
-            var finished = await Task.WhenAny(build, Task.Delay(TimeSpan.FromSeconds(90)));
-            Assert.That(finished, Is.SameAs(build), "the build hangs after the session was lost");
-            var failure = Assert.ThrowsAsync<ImageBuildFailedException>(async () => await build);
+            var failure = Assert.ThrowsAsync<ImageBuildFailedException>(async () => await build, "a build that hangs here runs into [CancelAfter]");
             TestContext.Progress.WriteLine($"build ended {stopwatch.Elapsed.TotalSeconds:0.0} s after the session was lost: {failure!.Message}");
 
             Assert.Multiple(() =>
@@ -144,14 +150,14 @@ public sealed class BuildKitSessionLifetimeTests
             opens.Add(stopwatch.Elapsed.TotalMilliseconds);
         }
 
-        // Run alone (dotnet test --filter …costs_are_measured) for a cold first start.
+        // Measured, not bounded: the numbers depend on the machine. Run alone (dotnet test --filter …costs_are_measured) for a cold first start.
         TestContext.Progress.WriteLine(
             $"session server: first start in this process {shared.Startup.TotalMilliseconds:0} ms, another start {secondStart.TotalMilliseconds:0} ms; "
             + $"session open: first {opens[0]:0} ms, median {opens.Order().ElementAt(opens.Count / 2):0} ms, max {opens.Max():0} ms");
         Assert.Multiple(() =>
         {
-            Assert.That(shared.Startup, Is.LessThan(TimeSpan.FromSeconds(5)));
-            Assert.That(opens.Order().ElementAt(opens.Count / 2), Is.LessThan(250));
+            Assert.That(opens, Has.Count.EqualTo(10), "every session opened");
+            Assert.That(host.OpenSessions, Is.Zero, "and closed again");
         });
     }
 }

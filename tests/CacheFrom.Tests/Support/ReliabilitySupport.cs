@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CacheFrom.Resilience;
 
 namespace CacheFrom.Tests.Support;
@@ -16,20 +15,6 @@ internal static class ReliabilitySupport
         AttemptTimeout = TimeSpan.FromSeconds(10),
         StallTimeout = stallTimeout ?? TimeSpan.FromSeconds(10),
     };
-
-    /// <summary>Waits (bounded) until <paramref name="condition"/> holds, then runs <paramref name="then"/>; used to heal a fault once it has bitten.</summary>
-    public static async Task WhenAsync(Func<bool> condition, Action then, TimeSpan within, CancellationToken cancellationToken = default)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > within)
-                return;
-            await Task.Delay(20, cancellationToken);
-        }
-
-        then();
-    }
 
     /// <summary>The log lines of retries (the executor's Warning template).</summary>
     public static IReadOnlyList<string> Retries(this TestLogger log) =>

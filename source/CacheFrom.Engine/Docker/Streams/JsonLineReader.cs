@@ -22,13 +22,11 @@ internal static class JsonLineReader
             {
                 line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (ObjectDisposedException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is not OperationCanceledException && cancellationToken.IsCancellationRequested)
             {
-                throw new OperationCanceledException(cancellationToken);
-            }
-            catch (IOException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException(cancellationToken);
+                // Our cancel disposed the stream under a read in progress; whatever the HTTP client throws then
+                // (ObjectDisposed, IOException, even NotSupported from its buffer) is that cancel.
+                throw new OperationCanceledException("The read was cancelled.", exception, cancellationToken);
             }
 
             if (line is null)
