@@ -71,6 +71,7 @@ public class DockerEngineBuildTests
         Assert.That(exception.Message, Does.Contain("RUN echo \"compiling things\"").And.Contain("builder"));
         Assert.That(exception.LastOutput, Has.Some.Contains("error: the widget is broken"));
         Assert.That(exception.LastOutput.Count, Is.LessThanOrEqualTo(21));
+        Assert.That(exception.Message, Does.Contain("exit code: 3").Or.Contain("returned a non-zero code: 3"), "the step's exit code");
     }
 
     [TestCase(BuilderKind.BuildKit)]

@@ -25,7 +25,8 @@ public sealed class BadInputTableTests
         yield return Row("an image with upper case letters", (o, _) => o.Image = "Registry.Example.com/Team/App", "docker-image", "not a valid repository name");
         yield return Row("an image that holds a tag", (o, _) => o.Image = "127.0.0.1:5000/app:v1", "docker-image", "holds a tag");
         yield return Row("an image that holds a digest", (o, _) => o.Image = "app@sha256:abc", "docker-image", "holds a digest");
-        yield return Row("no image", (o, _) => o.Image = " ", "docker-image is required");
+        yield return Row("no image", (o, _) => o.Image = "", "docker-image is required");
+        yield return Row("a blank image", (o, _) => o.Image = " ", "docker-image is required");
         yield return Row("a tag with a leading dash", (o, _) => o.Tag = "-feature", "docker-tag", "-feature");
         yield return Row("a tag with a space", (o, _) => o.Tag = "my feature", "docker-tag", "my feature");
         yield return Row("a tag longer than 128 characters", (o, _) => o.Tag = new string('a', 129), "docker-tag");
