@@ -121,7 +121,8 @@ public sealed class TarballStoreFaultTests
     public async Task An_engine_that_cannot_load_a_sound_tarball_leaves_it_in_place(string response, string engineMessage, CancellationToken cancellationToken)
     {
         using var sample = SampleProject.Create(slowSeconds: 1);
-        var options = PipelineRunner.Options(sample, TestEnvironment.UniqueLocalRepository("load-refused"), BuilderKind.BuildKit, CacheMode.Tarball);
+        // The builder does not matter here; the classic one builds on every engine, the containerd store included.
+        var options = PipelineRunner.Options(sample, TestEnvironment.UniqueLocalRepository("load-refused"), BuilderKind.Classic, CacheMode.Tarball);
         await PipelineRunner.PublishAsync(options, new TestLogger(), cancellationToken);
         var tarball = Path.Combine(options.CacheDir!, RelativeTarball(options));
         var hash = TarballCheck.Sha256(tarball);
