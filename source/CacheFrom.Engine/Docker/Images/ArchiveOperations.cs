@@ -109,9 +109,10 @@ internal sealed class ArchiveOperations(EngineConnection connection)
         {
             return await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
-        catch (ObjectDisposedException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is not OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
-            throw new OperationCanceledException(cancellationToken);
+            // Our cancel disposed the stream under the read; whatever the HTTP client throws then (even NotSupported) is that cancel.
+            throw new OperationCanceledException("The read was cancelled.", exception, cancellationToken);
         }
     }
 }
