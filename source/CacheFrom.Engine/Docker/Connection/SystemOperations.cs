@@ -16,10 +16,10 @@ internal static class SystemOperations
             var version = await probe.System.GetVersionAsync(cancellationToken).ConfigureAwait(false);
             return ApiVersionNegotiation.Negotiate(version.APIVersion, version.MinAPIVersion, endpoint.ToString());
         }
-        catch (Exception exception) when (EngineFailures.Diagnosed(exception) is { } diagnosed)
+        catch (Exception exception) when (exception is not CacheFromException && EngineFailures.OwnFailure(exception) is { } own)
         {
             // A TLS problem, or a TLS engine spoken to in plain HTTP: already one clear message.
-            throw diagnosed;
+            throw own;
         }
         catch (Exception exception) when (exception is not CacheFromException && EngineFailures.IsTransportFailure(exception))
         {
