@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using CacheFrom.BuildKit.Session.Hosting;
+using CacheFrom.BuildKit.Session.LocalFiles;
 using CacheFrom.BuildKit.Session.Services;
 using CacheFrom.BuildKit.Session.Transport;
 using CacheFrom.Configuration;
@@ -14,8 +15,9 @@ using Serilog;
 namespace CacheFrom.BuildKit.Session;
 
 /// <summary>
-/// Opens BuildKit sessions on the Docker engine without a docker CLI: registry credentials,
-/// build secrets and ssh-agent forwarding served back to the engine over <c>POST /session</c>.
+/// Opens BuildKit sessions on the Docker engine without a docker CLI: the build context
+/// (FileSync), registry credentials, build secrets and ssh-agent forwarding served back to the
+/// engine over <c>POST /session</c>.
 /// Every host of a process shares one server (Kestrel, started on first use and kept for the
 /// process); a host is cheap and closes the sessions it opened when disposed.
 /// </summary>
@@ -29,6 +31,11 @@ public sealed class BuildKitSessionHost : IBuildSessionProvider, IAsyncDisposabl
         "/moby.filesync.v1.Auth/GetTokenAuthority",
         "/moby.filesync.v1.Auth/VerifyTokenAuthority",
         "/moby.buildkit.secrets.v1.Secrets/GetSecret",
+    ];
+
+    private static readonly string[] FileSyncMethods =
+    [
+        "/moby.filesync.v1.FileSync/DiffCopy",
     ];
 
     private static readonly string[] SshMethods =
@@ -74,16 +81,20 @@ public sealed class BuildKitSessionHost : IBuildSessionProvider, IAsyncDisposabl
 
         var endpoint = request.Endpoint ?? DockerEndpoint.Resolve(request.DockerHost, environment);
         var id = Guid.NewGuid().ToString("N");
-        var state = new SessionState(id, request.Credentials, request.Secrets, sshSockets, request.WorkingDirectory, environment, _logger);
+        var directories = LocalDirectory.For(request.Context);
+        var state = new SessionState(id, request.Credentials, request.Secrets, sshSockets, directories, request.WorkingDirectory, environment, _logger);
         var stream = await ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
         SessionConnection? connection = null;
         try
         {
             // Registered before the upgrade: the engine starts calling as soon as it answers 101.
             server.Sessions.Add(state);
-            var methods = sshSockets.Count > 0 ? BaseMethods.Concat(SshMethods) : BaseMethods;
+            var methods = BaseMethods
+                .Concat(directories.Count > 0 ? FileSyncMethods : [])
+                .Concat(sshSockets.Count > 0 ? SshMethods : []);
+            var keyDirectory = request.Context?.ContextDirectory ?? request.WorkingDirectory;
             await SessionHandshake.UpgradeAsync(
-                stream, endpoint, request.ApiVersion, id, "cachefrom", SharedKey(request.WorkingDirectory), methods, cancellationToken).ConfigureAwait(false);
+                stream, endpoint, request.ApiVersion, id, "cachefrom", SharedKey(keyDirectory), methods, cancellationToken).ConfigureAwait(false);
             connection = new SessionConnection(id, stream);
             server.Serve(connection);
         }
@@ -100,8 +111,8 @@ public sealed class BuildKitSessionHost : IBuildSessionProvider, IAsyncDisposabl
         var session = new BuildKitSession(state, connection, server.Sessions, closed => _open.TryRemove(closed.Id, out _));
         _open[id] = session;
         _logger.Debug(
-            "BuildKit session {SessionId} opened on {Endpoint} in {ElapsedMilliseconds} ms (credentials for {Registries}; secrets {SecretIds}; ssh {SshIds})",
-            id, endpoint.ToString(), stopwatch.ElapsedMilliseconds, request.Credentials.Keys, request.Secrets.Select(s => s.Id), sshSockets.Keys);
+            "BuildKit session {SessionId} opened on {Endpoint} in {ElapsedMilliseconds} ms (context {Context}; credentials for {Registries}; secrets {SecretIds}; ssh {SshIds})",
+            id, endpoint.ToString(), stopwatch.ElapsedMilliseconds, request.Context?.ContextDirectory, request.Credentials.Keys, request.Secrets.Select(s => s.Id), sshSockets.Keys);
         return session;
     }
 
@@ -176,7 +187,8 @@ public sealed class BuildKitSessionHost : IBuildSessionProvider, IAsyncDisposabl
         return result;
     }
 
-    // Like the docker CLI's: stable per context directory, so the engine can tell repeat builds apart.
+    // Like the docker CLI's: stable per context directory, so BuildKit syncs a repeat build's
+    // context against its copy of the last one and only asks for what changed.
     private static string SharedKey(string workingDirectory) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(workingDirectory)))[..32];
 }

@@ -79,6 +79,9 @@ internal sealed class SessionServer : IAsyncDisposable
             // ssh streams may idle: no minimum data rates.
             options.Limits.MinRequestBodyDataRate = null;
             options.Limits.MinResponseDataRate = null;
+            // FileSync's patterns travel as headers: a long .dockerignore exceeds Kestrel's 32 KB default.
+            options.Limits.MaxRequestHeadersTotalSize = 1024 * 1024;
+            options.Limits.Http2.MaxRequestHeaderFieldSize = 1024 * 1024;
             options.Listen(SessionEndPoint.Instance, listen => listen.Protocols = HttpProtocols.Http2);
         });
 
@@ -87,6 +90,7 @@ internal sealed class SessionServer : IAsyncDisposable
         application.MapGrpcService<AuthService>();
         application.MapGrpcService<SecretsService>();
         application.MapGrpcService<SshService>();
+        application.MapGrpcService<FileSyncService>();
         await application.StartAsync().ConfigureAwait(false);
 
         Interlocked.Increment(ref _starts);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CacheFrom.BuildKit.Session.LocalFiles;
 using CacheFrom.Configuration;
 using Serilog;
 
@@ -14,6 +15,7 @@ internal sealed class SessionState
         IReadOnlyDictionary<string, RegistryCredentials> credentials,
         IReadOnlyList<BuildSecret> secrets,
         IReadOnlyDictionary<string, string> sshSockets,
+        IReadOnlyDictionary<string, LocalDirectory> directories,
         string workingDirectory,
         IReadOnlyDictionary<string, string?> environment,
         ILogger logger)
@@ -22,6 +24,7 @@ internal sealed class SessionState
         Credentials = credentials;
         Secrets = secrets;
         SshSockets = sshSockets;
+        Directories = directories;
         WorkingDirectory = workingDirectory;
         Environment = environment;
         Logger = logger;
@@ -35,6 +38,9 @@ internal sealed class SessionState
 
     /// <summary>ssh ids (<c>default</c>, …) → agent socket paths.</summary>
     public IReadOnlyDictionary<string, string> SshSockets { get; }
+
+    /// <summary>The local directories served to FileSync, by the name BuildKit asks for (<c>context</c>, <c>dockerfile</c>).</summary>
+    public IReadOnlyDictionary<string, LocalDirectory> Directories { get; }
 
     public string WorkingDirectory { get; }
 
@@ -52,6 +58,9 @@ internal sealed class SessionState
 
     /// <summary>Secret ids the engine asked for, with whether they were served.</summary>
     public ConcurrentDictionary<string, bool> SecretRequests { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every DiffCopy call, in the order they came: what was sent.</summary>
+    public ConcurrentQueue<TransferRecord> Transfers { get; } = new();
 
     public void RecordHealthCheck() => Interlocked.Increment(ref _healthChecks);
 }

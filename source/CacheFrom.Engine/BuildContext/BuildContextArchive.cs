@@ -26,12 +26,7 @@ internal sealed class BuildContextArchive : IAsyncDisposable
 
     public static async Task<BuildContextArchive> CreateAsync(string contextDirectory, string dockerfilePath, CancellationToken cancellationToken = default)
     {
-        var context = Path.GetFullPath(contextDirectory);
-        var dockerfile = Path.GetFullPath(dockerfilePath);
-        if (!Directory.Exists(context))
-            throw new ImageBuildFailedException($"The build context {context} does not exist.", null, []);
-        if (!File.Exists(dockerfile))
-            throw new ImageBuildFailedException($"The Dockerfile {dockerfile} does not exist.", null, []);
+        var (context, dockerfile) = ContextPaths.Resolve(contextDirectory, dockerfilePath);
 
         var relativeDockerfile = Path.GetRelativePath(context, dockerfile);
         var insideContext = !relativeDockerfile.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relativeDockerfile);

@@ -25,6 +25,7 @@ internal sealed class StageBuilder(RunContext context)
                 Builder = settings.Builder,
                 InlineCache = true,
                 SessionId = session?.Id,
+                ContextInSession = session is not null,
                 RegistryConfig = settings.Credentials is null || settings.Image.Registry is null
                     ? new Dictionary<string, RegistryCredentials>()
                     : new Dictionary<string, RegistryCredentials> { [settings.Image.Registry] = settings.Credentials },
@@ -91,13 +92,14 @@ internal sealed class StageBuilder(RunContext context)
             mine.Count);
     }
 
+    /// <summary>
+    /// A BuildKit build with a session provider always gets a session: it streams the context
+    /// (FileSync, the only way BuildKit reads it on the containerd image store) and serves
+    /// credentials, secrets and ssh. The classic builder reads the tar body and needs none.
+    /// </summary>
     private async Task<IBuildSession?> OpenSessionAsync(CancellationToken cancellationToken)
     {
         var settings = context.Settings;
-        var needsSession = settings.Secrets.Count > 0 || settings.Ssh is not null || settings.Credentials is not null;
-        if (!needsSession)
-            return null;
-
         if (settings.Builder == BuilderKind.Classic)
         {
             if (settings.Secrets.Count > 0 || settings.Ssh is not null)
@@ -114,7 +116,9 @@ internal sealed class StageBuilder(RunContext context)
                     + "(the NUKE components do; the Cake recipe does not yet). Remove them or build with NUKE.");
             }
 
-            return null; // credentials without a session: ResolveCache pulled the winners instead
+            // The tar body: fine on overlay2 engines; BuildFailures explains the containerd store's refusal.
+            // Credentials without a session: ResolveCache pulled the winners instead.
+            return null;
         }
 
         var credentials = new Dictionary<string, RegistryCredentials>(StringComparer.OrdinalIgnoreCase);
@@ -134,6 +138,7 @@ internal sealed class StageBuilder(RunContext context)
                 Credentials = credentials,
                 Secrets = settings.Secrets,
                 Ssh = settings.Ssh,
+                Context = BuildSessionContext.For(settings.Context, settings.DockerFile),
                 WorkingDirectory = settings.WorkingDirectory,
             },
             cancellationToken).ConfigureAwait(false);

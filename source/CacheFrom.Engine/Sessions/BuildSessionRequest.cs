@@ -23,6 +23,9 @@ public sealed class BuildSessionRequest
     /// <summary><c>default</c> (SSH_AUTH_SOCK) or a socket path; null: no ssh forwarding.</summary>
     public string? Ssh { get; init; }
 
+    /// <summary>The build context to stream over the session (FileSync); null: the build sends it some other way.</summary>
+    public BuildSessionContext? Context { get; init; }
+
     /// <summary>Where relative secret file paths start.</summary>
     public required string WorkingDirectory { get; init; }
 }

@@ -9,15 +9,20 @@ namespace CacheFrom.Tests.Session;
 /// <summary>Small helpers shared by the session tests.</summary>
 internal static class SessionTestSupport
 {
+    /// <summary>A session for a build of <paramref name="workingDirectory"/>: it streams that context when it holds a Dockerfile.</summary>
     public static BuildSessionRequest Request(
         string workingDirectory,
         IReadOnlyDictionary<string, RegistryCredentials>? credentials = null,
         IReadOnlyList<BuildSecret>? secrets = null,
-        string? ssh = null) =>
+        string? ssh = null,
+        BuildSessionContext? context = null) =>
         new()
         {
             ApiVersion = RawEngineApi.ApiVersion,
             WorkingDirectory = workingDirectory,
+            Context = context ?? (File.Exists(Path.Combine(workingDirectory, "Dockerfile"))
+                ? BuildSessionContext.For(workingDirectory, Path.Combine(workingDirectory, "Dockerfile"))
+                : null),
             Credentials = credentials ?? new Dictionary<string, RegistryCredentials>(),
             Secrets = secrets ?? [],
             Ssh = ssh,
@@ -53,12 +58,13 @@ internal static class SessionTestSupport
 
     public static BuildKitSessionHost Host(TestLogger log) => BuildKitSessionHost.Create(log.Logger);
 
-    /// <summary>A BuildKit build of <paramref name="context"/> through the engine façade, carrying the session.</summary>
-    public static ImageBuildRequest Build(string context, string tag, string? sessionId, string? target = null, IReadOnlyList<string>? cacheFrom = null) =>
+    /// <summary>A BuildKit build of <paramref name="context"/> through the engine façade; with a session, the session streams the context.</summary>
+    public static ImageBuildRequest Build(string context, string tag, string? sessionId, string? target = null, IReadOnlyList<string>? cacheFrom = null, string? dockerfile = null) =>
         new()
         {
             ContextDirectory = context,
-            DockerfilePath = Path.Combine(context, "Dockerfile"),
+            DockerfilePath = dockerfile ?? Path.Combine(context, "Dockerfile"),
+            ContextInSession = sessionId is not null,
             Target = target,
             Tags = [tag],
             CacheFrom = cacheFrom ?? [],

@@ -1,5 +1,6 @@
 using System.Text;
 using CacheFrom.BuildKit.Session.Hosting;
+using CacheFrom.BuildKit.Session.LocalFiles;
 using CacheFrom.BuildKit.Session.Services;
 using CacheFrom.Configuration;
 using CacheFrom.Tests.Support;
@@ -36,7 +37,7 @@ public sealed class SessionUnitTests
     }
 
     private static SessionState State(IReadOnlyDictionary<string, string?> environment, IReadOnlyDictionary<string, RegistryCredentials> credentials) =>
-        new("test", credentials, [], new Dictionary<string, string>(), Path.GetTempPath(), environment, new TestLogger().Logger);
+        new("test", credentials, [], new Dictionary<string, string>(), LocalDirectory.For(null), Path.GetTempPath(), environment, new TestLogger().Logger);
 
     private static TempDockerConfig DockerConfig(string key, string user, string password)
     {

@@ -38,6 +38,13 @@ internal static partial class BuildFailures
             message = $"The build of {request.DisplayName} failed: the engine found no Dockerfile {request.DockerfilePath} in the context ({error}). "
                 + "Check docker-file and docker-context (and that .dockerignore does not leave it out).";
         }
+        else if (RequestBodyContextUnreadable().IsMatch(error))
+        {
+            // moby/moby#47717: on the containerd image store BuildKit cannot read a context sent as the request body.
+            message = $"The build of {request.DisplayName} failed: this Docker engine (it uses the containerd image store) cannot read a build context "
+                + "sent with the build request, and no BuildKit session streamed it. Build with docker-builder classic, or run the build "
+                + $"from a host that provides the BuildKit session (the NUKE components do), which streams the context as the docker CLI does. ({error})";
+        }
         else if (BaseImageMissing().IsMatch(error))
         {
             message = $"The build of {request.DisplayName} failed: a base image could not be fetched: {error}. "
@@ -53,6 +60,9 @@ internal static partial class BuildFailures
 
     [GeneratedRegex(@"target stage .* could not be found|failed to reach build target", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex TargetMissing();
+
+    [GeneratedRegex(@"load remote build context.*(build-context-|no such host)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex RequestBodyContextUnreadable();
 
     [GeneratedRegex(@"pull access denied|manifest unknown|manifest for .* not found|repository does not exist|load metadata for", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex BaseImageMissing();

@@ -18,6 +18,9 @@ namespace CacheFrom.Docker.Build;
 /// </summary>
 internal sealed class BuildOperations(EngineConnection connection, ImageOperations images)
 {
+    /// <summary>The <c>remote</c> value that tells the engine to read the context from the build's session.</summary>
+    private const string ClientSessionRemote = "client-session";
+
     public async Task<ImageBuildResult> BuildAsync(ImageBuildRequest request, CancellationToken cancellationToken = default)
     {
         var logger = connection.Logger;
@@ -26,8 +29,19 @@ internal sealed class BuildOperations(EngineConnection connection, ImageOperatio
         if (request.CacheFrom.Count > 0)
             logger.Information("Cache sources for {Name}: {CacheFrom}", request.DisplayName, string.Join(", ", request.CacheFrom));
 
-        await using var archive = await BuildContextArchive.CreateAsync(request.ContextDirectory, request.DockerfilePath, cancellationToken).ConfigureAwait(false);
-        logger.Debug("Build context {Context}: {Files} entries, {Bytes} bytes", request.ContextDirectory, archive.FileCount, archive.Content.Length);
+        if (request.ContextInSession && (request.Builder != BuilderKind.BuildKit || string.IsNullOrEmpty(request.SessionId)))
+            throw new InvalidOperationException("Only a BuildKit build with a session can stream its context over the session.");
+
+        // The classic builder (and BuildKit without a session) reads the context from a tar body;
+        // BuildKit with a session asks the session for it (FileSync) and gets an empty body.
+        await using var archive = request.ContextInSession
+            ? null
+            : await BuildContextArchive.CreateAsync(request.ContextDirectory, request.DockerfilePath, cancellationToken).ConfigureAwait(false);
+        if (archive is null)
+            logger.Debug("Build context {Context} streams over BuildKit session {SessionId}", request.ContextDirectory, request.SessionId);
+        else
+            logger.Debug("Build context {Context}: {Files} entries, {Bytes} bytes", request.ContextDirectory, archive.FileCount, archive.Content.Length);
+        var dockerfileName = archive?.DockerfileName ?? Path.GetFileName(request.DockerfilePath);
 
         var operation = $"the build of {request.DisplayName}";
         var throttle = new ProgressThrottle(connection.Time);
@@ -40,7 +54,7 @@ internal sealed class BuildOperations(EngineConnection connection, ImageOperatio
                 // output (facts/docker.md): the raw stream is the one that works, and we read it to the end.
 #pragma warning disable CS0618
                 var response = await connection.Extras.Apply(Extras(request), () =>
-                    connection.Client.Images.BuildImageFromDockerfileAsync(archive.Content, Parameters(request, archive.DockerfileName), cancellationToken)).ConfigureAwait(false);
+                    connection.Client.Images.BuildImageFromDockerfileAsync(archive?.Content ?? Stream.Null, Parameters(request, dockerfileName), cancellationToken)).ConfigureAwait(false);
 #pragma warning restore CS0618
                 await using var _ = response.ConfigureAwait(false);
                 await foreach (var message in JsonLineReader.ReadAsync(response, cancellationToken).ConfigureAwait(false))
@@ -114,6 +128,7 @@ internal sealed class BuildOperations(EngineConnection connection, ImageOperatio
             Dockerfile = dockerfileName,
             Tags = [.. request.Tags],
             Target = string.IsNullOrEmpty(request.Target) ? null : request.Target,
+            RemoteContext = request.ContextInSession ? ClientSessionRemote : null,
             Version = request.Builder == BuilderKind.BuildKit ? "2" : "1",
             BuildArgs = buildArgs,
             Labels = request.Labels.ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal),

@@ -5,7 +5,7 @@ namespace CacheFrom.Docker.Build;
 /// <summary>One call to the engine's build endpoint.</summary>
 internal sealed class ImageBuildRequest
 {
-    /// <summary>Absolute path of the build context directory (sent as a tar body).</summary>
+    /// <summary>Absolute path of the build context directory (a tar body, or streamed by the session).</summary>
     public required string ContextDirectory { get; init; }
 
     /// <summary>Absolute path of the Dockerfile; may lie outside the context.</summary>
@@ -29,8 +29,14 @@ internal sealed class ImageBuildRequest
     /// <summary>Adds <c>BUILDKIT_INLINE_CACHE=1</c> so the image carries its cache metadata (BuildKit only).</summary>
     public bool InlineCache { get; init; } = true;
 
-    /// <summary>A BuildKit session id (<c>session=</c>), when a session serves credentials/secrets/ssh.</summary>
+    /// <summary>A BuildKit session id (<c>session=</c>), when a session serves the context, credentials, secrets or ssh.</summary>
     public string? SessionId { get; init; }
+
+    /// <summary>
+    /// The session streams the context (FileSync): the build sends <c>remote=client-session</c> and
+    /// no body, as the docker CLI does. BuildKit with a <see cref="SessionId"/> only.
+    /// </summary>
+    public bool ContextInSession { get; init; }
 
     /// <summary>Credentials the classic builder uses to pull base images (<c>X-Registry-Config</c>).</summary>
     public IReadOnlyDictionary<string, RegistryCredentials> RegistryConfig { get; init; } = new Dictionary<string, RegistryCredentials>();
