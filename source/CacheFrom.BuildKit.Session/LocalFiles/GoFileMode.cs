@@ -28,20 +28,18 @@ internal static class GoFileMode
     /// <summary>Go's mode for a directory, symlink or regular file with these Unix permission and special bits.</summary>
     public static uint From(UnixFileMode unix, bool directory, bool symlink)
     {
-        var bits = (uint)unix;
-        // Linux symlinks are always 0777; Go's Lstat reports them so.
-        var mode = symlink ? 0x1FFu : bits & Permissions;
+        // Linux symlinks are always 0777 with no special bits, as Go's Lstat reports them
+        // (.NET's mode of a symlink is its target's).
+        if (symlink)
+            return Symlink | Permissions;
+        var mode = (uint)unix & Permissions;
         if ((unix & UnixFileMode.SetUser) != 0)
             mode |= SetUid;
         if ((unix & UnixFileMode.SetGroup) != 0)
             mode |= SetGid;
         if ((unix & UnixFileMode.StickyBit) != 0)
             mode |= Sticky;
-        if (directory)
-            mode |= Directory;
-        else if (symlink)
-            mode |= Symlink;
-        return mode;
+        return directory ? mode | Directory : mode;
     }
 
     /// <summary>fsutil's <c>fileCanRequestData</c>: only regular files have contents to ask for; sender and receiver must agree.</summary>

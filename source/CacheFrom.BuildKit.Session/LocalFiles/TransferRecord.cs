@@ -25,7 +25,10 @@ internal sealed class TransferRecord(string directoryName)
 
     public int Files => Volatile.Read(ref _files);
 
+    /// <summary>Runs from the call's start until <see cref="Complete"/>.</summary>
     public Stopwatch Elapsed { get; } = Stopwatch.StartNew();
+
+    public void Complete() => Elapsed.Stop();
 
     public void AddBytes(int count) => Interlocked.Add(ref _bytes, count);
 

@@ -38,6 +38,10 @@ internal sealed class FileSyncService(SessionRegistry registry) : FileSync.FileS
             session.Logger.Warning("Sending {Directory} from {Root} to BuildKit failed: {Reason}", directory.Name, directory.Root, exception.Message);
             throw new RpcException(new Status(StatusCode.Internal, $"reading {directory.Name}: {exception.Message}"));
         }
+        finally
+        {
+            record.Complete();
+        }
 
         foreach (var failure in record.OpenFailures)
             session.Logger.Warning("A file of the build context could not be read and was sent empty: {Failure}", failure);
