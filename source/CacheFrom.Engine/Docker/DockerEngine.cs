@@ -22,6 +22,7 @@ internal sealed class DockerEngine : IAsyncDisposable
     private readonly DistributionOperations _distribution;
     private readonly BuildOperations _builds;
     private readonly ArchiveOperations _archives;
+    private Task<bool>? _containerdImageStore;
 
     private DockerEngine(EngineConnection connection)
     {
@@ -41,6 +42,10 @@ internal sealed class DockerEngine : IAsyncDisposable
 
     /// <summary>The negotiated API version, e.g. <c>1.41</c>.</summary>
     public string ApiVersion => _connection.ApiVersion.ToString();
+
+    /// <summary>Whether the engine uses the containerd image store (asked once per engine).</summary>
+    public Task<bool> UsesContainerdImageStoreAsync(CancellationToken cancellationToken = default) =>
+        (_containerdImageStore ??= SystemOperations.UsesContainerdImageStoreAsync(_connection, CancellationToken.None)).WaitAsync(cancellationToken);
 
     /// <summary>Connects to <paramref name="dockerHost"/> (null: DOCKER_HOST, else the local socket) and negotiates the API version.</summary>
     public static async Task<DockerEngine> ConnectAsync(string? dockerHost, ILogger logger, CancellationToken cancellationToken = default)

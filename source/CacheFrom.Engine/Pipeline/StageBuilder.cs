@@ -42,6 +42,18 @@ internal sealed class StageBuilder(RunContext context)
                 // The engine only says "no active session"; the session knows when and why it was lost.
                 throw new ImageBuildFailedException($"{exception.Message} The BuildKit session was lost during the build: {lost.Message}", exception.FailedStep, exception.LastOutput, exception);
             }
+            catch (ImageBuildFailedException exception) when (request.CacheFrom.Count > 0 && BuildFailures.IsCachedStepUnrestorable(exception))
+            {
+                // A cache that cannot be read never fails a build: the same build again, without cache sources.
+                context.Logger.Warning(
+                    "The classic builder cannot use cache images on this engine (containerd image store): restoring a cached step that adds no layer "
+                    + "fails inside the engine. {Stage} is built again without cache. On this engine the cache works with docker-builder buildkit "
+                    + "and docker-cache registry (or both), through BuildKit's inline cache",
+                    request.DisplayName);
+                foreach (var any in context.Stages)
+                    context.StageRecord(any).Winner = null; // later stages skip the cache too: one warning, not one per stage
+                result = await context.Engine.BuildAsync(request with { CacheFrom = [] }, cancellationToken).ConfigureAwait(false);
+            }
 
             if (session?.Fault is { } fault)
             {

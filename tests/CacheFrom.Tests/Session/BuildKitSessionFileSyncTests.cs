@@ -118,7 +118,7 @@ public sealed class BuildKitSessionFileSyncTests
     [Test]
     public async Task Given_the_containerd_image_store_and_no_session_When_BuildKit_builds_Then_one_message_says_what_works()
     {
-        Assume.That(await UsesContainerdStoreAsync(), Is.True, "only engines on the containerd image store refuse the request-body context");
+        Assume.That(await DockerCli.UsesContainerdStoreAsync(), Is.True, "only engines on the containerd image store refuse the request-body context");
         var context = Context("""
             FROM BASE
             RUN echo hello
@@ -243,7 +243,4 @@ public sealed class BuildKitSessionFileSyncTests
 
     private static Task<string> RunInImageAsync(string tag, string script) =>
         DockerCli.CheckAsync("run", "--rm", "--network", "none", tag, "sh", "-c", script);
-
-    internal static async Task<bool> UsesContainerdStoreAsync() =>
-        (await DockerCli.CheckAsync("info", "--format", "{{json .DriverStatus}}")).Contains("io.containerd.snapshotter", StringComparison.Ordinal);
 }

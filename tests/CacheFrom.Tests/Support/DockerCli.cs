@@ -37,6 +37,10 @@ internal static class DockerCli
         return result.StandardOutput;
     }
 
+    /// <summary>Whether the engine keeps images in the containerd image store (Docker 29's default).</summary>
+    public static async Task<bool> UsesContainerdStoreAsync() =>
+        (await CheckAsync("info", "--format", "{{json .DriverStatus}}")).Contains("io.containerd.snapshotter", StringComparison.Ordinal);
+
     public static async Task<bool> ImageExistsAsync(string reference) =>
         (await RunAsync("image", "inspect", reference)).ExitCode == 0;
 }

@@ -1,3 +1,4 @@
+using CacheFrom.BuildKit.Session;
 using CacheFrom.Configuration;
 using CacheFrom.Pipeline;
 using CacheFrom.Recording;
@@ -22,6 +23,14 @@ internal static class PipelineRunner
     public static async Task<RunRecord> PublishAsync(CacheFromOptions options, TestLogger log, CancellationToken cancellationToken = default)
     {
         await using var pipeline = await CachePipeline.OpenAsync(options, log.Logger, cancellationToken: cancellationToken);
+        return await pipeline.PublishAsync(cancellationToken);
+    }
+
+    /// <summary>As the NUKE host runs it: with BuildKit sessions (the context over FileSync, credentials, secrets, ssh).</summary>
+    public static async Task<RunRecord> PublishWithSessionsAsync(CacheFromOptions options, TestLogger log, CancellationToken cancellationToken = default)
+    {
+        await using var sessions = BuildKitSessionHost.Create(log.Logger);
+        await using var pipeline = await CachePipeline.OpenAsync(options, log.Logger, sessions, cancellationToken);
         return await pipeline.PublishAsync(cancellationToken);
     }
 

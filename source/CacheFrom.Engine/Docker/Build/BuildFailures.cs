@@ -61,6 +61,17 @@ internal static partial class BuildFailures
     [GeneratedRegex(@"target stage .* could not be found|failed to reach build target", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex TargetMissing();
 
+    /// <summary>
+    /// The classic builder on the containerd image store fails to restore a cached step that adds
+    /// no layer (ARG, ENV, WORKDIR …): the engine reads a layer with an empty digest (Docker 26–29,
+    /// daemon/containerd CreateImage). The cache, not the build, is at fault.
+    /// </summary>
+    public static bool IsCachedStepUnrestorable(ImageBuildFailedException exception) =>
+        CachedStepUnrestorable().IsMatch(exception.Message);
+
+    [GeneratedRegex(@"failed to restore cached image.*failed to read diff archive", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex CachedStepUnrestorable();
+
     [GeneratedRegex(@"load remote build context.*(build-context-|no such host)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex RequestBodyContextUnreadable();
 

@@ -3,7 +3,7 @@ using CacheFrom.Configuration;
 namespace CacheFrom.Docker.Build;
 
 /// <summary>One call to the engine's build endpoint.</summary>
-internal sealed class ImageBuildRequest
+internal sealed record ImageBuildRequest
 {
     /// <summary>Absolute path of the build context directory (a tar body, or streamed by the session).</summary>
     public required string ContextDirectory { get; init; }

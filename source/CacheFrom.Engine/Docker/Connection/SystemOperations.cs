@@ -7,6 +7,26 @@ internal static class SystemOperations
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether the engine keeps images in containerd's image store (<c>GET /info</c>: a driver of type
+    /// <c>io.containerd.snapshotter.v1</c>), the default of Docker 29, Docker Desktop and dind. Such an
+    /// engine's BuildKit reads cache-from only from registries, and its classic builder cannot restore
+    /// cached steps that add no layer. False when the engine does not say.
+    /// </summary>
+    public static async Task<bool> UsesContainerdImageStoreAsync(EngineConnection connection, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var info = await connection.Client.System.GetSystemInfoAsync(cancellationToken).ConfigureAwait(false);
+            return info.DriverStatus?.Any(pair => pair.Any(value => value?.Contains("io.containerd.snapshotter", StringComparison.Ordinal) == true)) == true;
+        }
+        catch (Exception exception) when (exception is DockerApiException or HttpRequestException or IOException)
+        {
+            connection.Logger.Debug("GET /info failed ({Reason}); assuming the engine's own image store", exception.Message);
+            return false;
+        }
+    }
+
     /// <summary>Asks <c>GET /version</c> without a version prefix (every engine answers that) and negotiates.</summary>
     public static async Task<Version> NegotiateApiVersionAsync(DockerEndpoint endpoint, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using CacheFrom.Configuration;
 using CacheFrom.Recording;
 using CacheFrom.Tarballs;
 
@@ -15,6 +16,18 @@ internal sealed class LoadTarballStep : IPipelineStep
     public async Task ExecuteAsync(RunContext context, StepRecord record, CancellationToken cancellationToken)
     {
         var logger = context.Logger;
+        if (context.Settings.Builder == BuilderKind.BuildKit && context.Settings.Cache == CacheMode.Tarball
+            && await context.Engine.UsesContainerdImageStoreAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // The engine's BuildKit resolves cache-from against registries only; a loaded image is never consulted.
+            // One message, logged by the step runner with the step's outcome.
+            record.Degrade(
+                "BuildKit on this Docker engine (containerd image store) reads cache-from only from a registry, never from loaded images, "
+                + "so the tarball is not loaded and the build runs cold. Use docker-cache registry (or both) with docker-builder buildkit, "
+                + "which hits through the inline cache on this engine");
+            return;
+        }
+
         foreach (var tag in new[] { context.Settings.Image.Tag }.Concat(context.Settings.CacheFallback))
         {
             var path = context.Tarballs.PathFor(context.Settings.Image.WithTag(tag));

@@ -1,0 +1,66 @@
+using CacheFrom.Configuration;
+using CacheFrom.Recording;
+using CacheFrom.Tests.Support;
+
+namespace CacheFrom.Tests.Pipeline;
+
+/// <summary>
+/// Every strategy on the engine the tests point at, as a user runs it (the NUKE host, with
+/// sessions): a cold run, an emptied engine, an app change, a warm run. docs/engines.md holds
+/// the table these lines fill.
+/// </summary>
+[NonParallelizable]
+[Category("Docker")]
+public sealed class EngineMatrixTests
+{
+    [SetUp]
+    public Task StartFromAnEmptiedEngine() => EngineReset.EmptyAsync();
+
+    [TestCase(CacheMode.Registry, BuilderKind.BuildKit)]
+    [TestCase(CacheMode.Registry, BuilderKind.Classic)]
+    [TestCase(CacheMode.Tarball, BuilderKind.BuildKit)]
+    [TestCase(CacheMode.Tarball, BuilderKind.Classic)]
+    [TestCase(CacheMode.Both, BuilderKind.BuildKit)]
+    [TestCase(CacheMode.Both, BuilderKind.Classic)]
+    public async Task A_warm_run_on_an_emptied_engine_reuses_the_builder_stage(CacheMode cache, BuilderKind builder)
+    {
+        using var sample = SampleProject.Create();
+        var log = new TestLogger();
+        var repository = cache == CacheMode.Tarball ? TestEnvironment.UniqueLocalRepository("matrix") : TestEnvironment.UniqueRepository("matrix");
+        var options = PipelineRunner.Options(sample, repository, builder, cache);
+
+        var coldLog = new TestLogger();
+        var cold = await PipelineRunner.PublishWithSessionsAsync(options, coldLog);
+        await EngineReset.EmptyAsync();
+        sample.ChangeApp();
+        var warm = await PipelineRunner.PublishWithSessionsAsync(options, log);
+
+        var engine = Environment.GetEnvironmentVariable("CACHEFROM_TEST_ENGINE") ?? "default";
+        var hits = warm.Runs("builder").Count(i => i.Cached);
+        TestContext.Out.WriteLine($"MATRIX {engine} {cache} {builder}: builder RUN steps cached {hits}/{warm.Runs("builder").Count}, "
+            + $"app step cached {warm.Runs("stage-1").Count(i => i.Cached)}/{warm.Runs("stage-1").Count}; "
+            + $"winner {warm.Stages.Single(s => s.Name == "builder").Winner ?? "none"}; warnings: {string.Join(" | ", log.Warnings)}");
+
+        // On the containerd image store only BuildKit with a registry cache can hit (docs/engines.md):
+        // the other strategies build cold and say so once.
+        var containerdStore = await DockerCli.UsesContainerdStoreAsync();
+        var cannotHit = containerdStore && (builder == BuilderKind.Classic || cache == CacheMode.Tarball);
+        Assert.Multiple(() =>
+        {
+            Assert.That(cold.Runs("builder"), Has.Count.EqualTo(2).And.All.Matches<InstructionRecord>(i => !i.Cached), "the first run is cold");
+            Assert.That(coldLog.Warnings.Where(w => w.Contains("Cache history", StringComparison.Ordinal)), Is.Empty, "the cache history is written on every engine");
+            Assert.That(warm.Runs("stage-1").Single().Cached, Is.False, "the app step sees the changed app");
+            if (cannotHit)
+            {
+                Assert.That(warm.Runs("builder"), Has.Count.EqualTo(2).And.All.Matches<InstructionRecord>(i => !i.Cached), "this engine cannot use this cache");
+                Assert.That(log.Warnings.Where(w => w.Contains("containerd image store", StringComparison.Ordinal)).ToList(), Has.Count.EqualTo(1)
+                    .And.All.Contain("buildkit").And.All.Contain("registry"), "one message says which mode works");
+            }
+            else
+            {
+                Assert.That(warm.Runs("builder"), Has.Count.EqualTo(2).And.All.Matches<InstructionRecord>(i => i.Cached), "every builder RUN comes from the cache");
+                Assert.That(log.Warnings, Is.Empty);
+            }
+        });
+    }
+}
