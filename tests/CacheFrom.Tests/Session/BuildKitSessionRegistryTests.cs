@@ -20,7 +20,7 @@ public sealed class BuildKitSessionRegistryTests
         var repository = registry.UniqueRepository("session-warm");
 
         // A previous CI run: builds the builder stage with inline cache and pushes it with credentials.
-        var cold = await api.BuildAsync(project.Directory, repository + ":builder", target: "builder");
+        var cold = await ColdBuildAsync(api, project.Directory, repository + ":builder", log);
         Assert.That(cold.Errors, Is.Empty, cold.ToString());
         Assert.That(await api.PushAsync(repository, "builder", registry.Credentials), Is.Empty);
 
@@ -30,7 +30,7 @@ public sealed class BuildKitSessionRegistryTests
         await using var host = Host(log);
         var credentials = new Dictionary<string, RegistryCredentials> { [registry.Address] = registry.Credentials };
         await using var session = await host.OpenAsync(Request(project.Directory, credentials));
-        var warm = await api.BuildAsync(project.Directory, repository + ":warm", target: "builder", cacheFrom: [repository + ":builder"], sessionId: session.Id);
+        var warm = await api.BuildAsync(project.Directory, repository + ":warm", target: "builder", cacheFrom: [repository + ":builder"], sessionId: session.Id, contextInSession: true);
 
         Assert.Multiple(() =>
         {
@@ -54,7 +54,7 @@ public sealed class BuildKitSessionRegistryTests
         var log = new TestLogger();
         var repository = registry.UniqueRepository("session-wrong");
 
-        var cold = await api.BuildAsync(project.Directory, repository + ":builder", target: "builder");
+        var cold = await ColdBuildAsync(api, project.Directory, repository + ":builder", log);
         Assert.That(cold.Errors, Is.Empty, cold.ToString());
         Assert.That(await api.PushAsync(repository, "builder", registry.Credentials), Is.Empty);
         await EngineReset.EmptyAsync();
@@ -62,7 +62,7 @@ public sealed class BuildKitSessionRegistryTests
         await using var host = Host(log);
         var wrong = new Dictionary<string, RegistryCredentials> { [registry.Address] = new(registry.User, "not-the-password") };
         await using var session = await host.OpenAsync(Request(project.Directory, wrong));
-        var result = await api.BuildAsync(project.Directory, repository + ":warm", target: "builder", cacheFrom: [repository + ":builder"], sessionId: session.Id);
+        var result = await api.BuildAsync(project.Directory, repository + ":warm", target: "builder", cacheFrom: [repository + ":builder"], sessionId: session.Id, contextInSession: true);
 
         TestContext.Progress.WriteLine(result.ToString());
         Assert.Multiple(() =>
@@ -77,6 +77,14 @@ public sealed class BuildKitSessionRegistryTests
         });
     }
 
+    /// <summary>A build with a session that only streams the context: the one way that works on every engine.</summary>
+    private static async Task<RawBuildResult> ColdBuildAsync(RawEngineApi api, string context, string tag, TestLogger log)
+    {
+        await using var host = Host(log);
+        await using var session = await host.OpenAsync(Request(context));
+        return await api.BuildAsync(context, tag, target: "builder", sessionId: session.Id, contextInSession: true);
+    }
+
     [Test]
     public async Task Given_wrong_credentials_When_pushing_Then_the_engine_refuses_with_an_authentication_error()
     {
@@ -85,7 +93,7 @@ public sealed class BuildKitSessionRegistryTests
         using var api = new RawEngineApi();
         var repository = registry.UniqueRepository("session-push");
 
-        var build = await api.BuildAsync(project.Directory, repository + ":latest", target: "builder");
+        var build = await ColdBuildAsync(api, project.Directory, repository + ":latest", new TestLogger());
         Assert.That(build.Errors, Is.Empty, build.ToString());
         var errors = await api.PushAsync(repository, "latest", new RegistryCredentials(registry.User, "not-the-password"));
 

@@ -40,6 +40,7 @@ internal sealed class RawEngineApi : IDisposable
         IReadOnlyList<string>? cacheFrom = null,
         string? sessionId = null,
         IReadOnlyDictionary<string, string>? buildArgs = null,
+        bool contextInSession = false,
         CancellationToken cancellationToken = default)
     {
         var args = new Dictionary<string, string>(buildArgs ?? new Dictionary<string, string>()) { ["BUILDKIT_INLINE_CACHE"] = "1" };
@@ -51,8 +52,11 @@ internal sealed class RawEngineApi : IDisposable
             query.Append("&cachefrom=").Append(Uri.EscapeDataString(JsonSerializer.Serialize(cacheFrom)));
         if (sessionId is not null)
             query.Append("&session=").Append(Uri.EscapeDataString(sessionId));
+        // The session streams the context (FileSync), as the docker CLI does: no body.
+        if (contextInSession)
+            query.Append("&remote=client-session");
 
-        using var body = new ByteArrayContent(Tar(contextDirectory));
+        using var body = new ByteArrayContent(contextInSession ? [] : Tar(contextDirectory));
         body.Headers.ContentType = new MediaTypeHeaderValue("application/x-tar");
         using var request = new HttpRequestMessage(HttpMethod.Post, query.ToString()) { Content = body };
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -95,6 +99,9 @@ internal sealed class RawEngineApi : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    private static string SocketOf(string? dockerHost) =>
+        dockerHost is { } host && host.StartsWith("unix://", StringComparison.Ordinal) ? host["unix://".Length..] : "/var/run/docker.sock";
 
     // GNU entries: BuildKit's Dockerfile frontend misreads PAX headers.
     private static byte[] Tar(string directory)
