@@ -38,7 +38,7 @@ public sealed class EngineMatrixTests
         var engine = Environment.GetEnvironmentVariable("CACHEFROM_TEST_ENGINE") ?? "default";
         var hits = warm.Runs("builder").Count(i => i.Cached);
         TestContext.Out.WriteLine($"MATRIX {engine} {cache} {builder}: builder RUN steps cached {hits}/{warm.Runs("builder").Count}, "
-            + $"app step cached {warm.Runs("stage-1").Count(i => i.Cached)}/{warm.Runs("stage-1").Count}; "
+            + $"app step cached {warm.Runs("final").Count(i => i.Cached)}/{warm.Runs("final").Count}; "
             + $"winner {warm.Stages.Single(s => s.Name == "builder").Winner ?? "none"}; warnings: {string.Join(" | ", log.Warnings)}");
 
         // On the containerd image store only BuildKit with a registry cache can hit (docs/engines.md):
@@ -49,7 +49,7 @@ public sealed class EngineMatrixTests
         {
             Assert.That(cold.Runs("builder"), Has.Count.EqualTo(2).And.All.Matches<InstructionRecord>(i => !i.Cached), "the first run is cold");
             Assert.That(coldLog.Warnings.Where(w => w.Contains("Cache history", StringComparison.Ordinal)), Is.Empty, "the cache history is written on every engine");
-            Assert.That(warm.Runs("stage-1").Single().Cached, Is.False, "the app step sees the changed app");
+            Assert.That(warm.Runs("final").Single().Cached, Is.False, "the app step sees the changed app");
             if (cannotHit)
             {
                 Assert.That(warm.Runs("builder"), Has.Count.EqualTo(2).And.All.Matches<InstructionRecord>(i => !i.Cached), "this engine cannot use this cache");
