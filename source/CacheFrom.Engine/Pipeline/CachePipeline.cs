@@ -179,9 +179,11 @@ public sealed class CachePipeline : IAsyncDisposable
     /// <summary>The run's headline figures (time fetching/storing cache versus time saved, verdict).</summary>
     public RunSummary Summarize() => RunSummary.Compute(Record);
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         _context.Registry.Dispose();
-        return _context.Engine.DisposeAsync();
+        if (_context.CacheRegistry is { } cacheRegistry)
+            await cacheRegistry.DisposeAsync().ConfigureAwait(false);
+        await _context.Engine.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -36,6 +36,9 @@ internal sealed class RunContext
 
     public required ILogger Logger { get; init; }
 
+    /// <summary>The loaded tarball served as a registry, when BuildKit cannot read loaded images (the containerd image store); disposed with the pipeline.</summary>
+    public TarballRegistry? CacheRegistry { get; set; }
+
     public required RunRecord Record { get; set; }
 
     public CacheHistoryStore HistoryStore => new(Logger, TimeProvider.System);

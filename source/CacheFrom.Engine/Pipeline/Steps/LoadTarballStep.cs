@@ -7,7 +7,8 @@ namespace CacheFrom.Pipeline.Steps;
 /// <summary>
 /// Loads the best tarball of the store (this tag, then each fallback tag). Only a tarball that fails
 /// its local read is set aside; when the engine refuses a sound one (a daemon out of disk, a 500),
-/// the file stays for the next run and this one builds cold.
+/// the file stays for the next run and this one builds cold. BuildKit on the containerd image
+/// store reads cache-from only from registries, so there the tarball is served as one instead.
 /// </summary>
 internal sealed class LoadTarballStep : IPipelineStep
 {
@@ -16,18 +17,8 @@ internal sealed class LoadTarballStep : IPipelineStep
     public async Task ExecuteAsync(RunContext context, StepRecord record, CancellationToken cancellationToken)
     {
         var logger = context.Logger;
-        if (context.Settings.Builder == BuilderKind.BuildKit && context.Settings.Cache == CacheMode.Tarball
-            && await context.Engine.UsesContainerdImageStoreAsync(cancellationToken).ConfigureAwait(false))
-        {
-            // The engine's BuildKit resolves cache-from against registries only; a loaded image is never consulted.
-            // One message, logged by the step runner with the step's outcome.
-            record.Degrade(
-                "BuildKit on this Docker engine (containerd image store) reads cache-from only from a registry, never from loaded images, "
-                + "so the tarball is not loaded and the build runs cold. Use docker-cache registry (or both) with docker-builder buildkit, "
-                + "which hits through the inline cache on this engine");
-            return;
-        }
-
+        var serve = context.Settings.Builder == BuilderKind.BuildKit
+            && await context.Engine.UsesContainerdImageStoreAsync(cancellationToken).ConfigureAwait(false);
         foreach (var tag in new[] { context.Settings.Image.Tag }.Concat(context.Settings.CacheFallback))
         {
             var path = context.Tarballs.PathFor(context.Settings.Image.WithTag(tag));
@@ -65,6 +56,12 @@ internal sealed class LoadTarballStep : IPipelineStep
                     continue;
                 }
 
+                if (serve)
+                {
+                    await ServeAsync(context, record, tarball, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
                 try
                 {
                     var (loaded, transfer) = await context.Engine.LoadAsync(tarball.Stream, cancellationToken).ConfigureAwait(false);
@@ -90,6 +87,40 @@ internal sealed class LoadTarballStep : IPipelineStep
 
         record.Message ??= $"no cache tarball in {context.Tarballs.Directory}; building cold";
         logger.Information("No cache tarball loaded from {Directory}", context.Tarballs.Directory);
+    }
+
+    /// <summary>
+    /// BuildKit on the containerd image store reads cache-from only from registries, never from
+    /// loaded images: the tarball (an OCI layout there) is served as a registry on a loopback port
+    /// instead of loaded. Only an engine on this machine can reach it.
+    /// </summary>
+    private static async Task ServeAsync(RunContext context, StepRecord record, OpenedTarball tarball, CancellationToken cancellationToken)
+    {
+        if (!context.Engine.Endpoint.StartsWith("unix://", StringComparison.Ordinal))
+        {
+            // One message, logged by the step runner with the step's outcome.
+            record.Degrade(
+                $"BuildKit on this Docker engine (containerd image store) reads cache-from only from a registry, never from loaded images, and the "
+                + $"engine at {context.Engine.Endpoint} is not on this machine, so the tarball cannot be served to it and the build runs cold. "
+                + "Use docker-cache registry (or both) with docker-builder buildkit, which hits through the inline cache on this engine");
+            return;
+        }
+
+        var registry = await TarballRegistry.OpenAsync(tarball.Stream, context.Logger, cancellationToken).ConfigureAwait(false);
+        if (registry is null)
+        {
+            record.Degrade(
+                $"the tarball {tarball.Path} was saved by an engine without the containerd image store (no OCI layout), which BuildKit here cannot read "
+                + "as cache; the build runs cold and this run saves a tarball it can read");
+            return;
+        }
+
+        context.CacheRegistry = registry;
+        record.BytesLoaded += tarball.Stream.Length;
+        record.Message = $"serving {registry.ImageCount} cache image(s) from {tarball.Path} to BuildKit at {registry.Host}";
+        context.Logger.Information(
+            "BuildKit on the containerd image store reads cache only from registries: serving {Count} cache image(s) from {Path} at {Host}",
+            registry.ImageCount, tarball.Path, registry.Host);
     }
 
     private static void SetAside(RunContext context, StepRecord record, OpenedTarball tarball, CorruptTarballException exception)

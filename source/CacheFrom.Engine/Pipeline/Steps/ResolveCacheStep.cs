@@ -70,6 +70,8 @@ internal sealed class ResolveCacheStep : IPipelineStep
     {
         var settings = context.Settings;
         var stopwatch = Stopwatch.StartNew();
+        if (settings.UsesTarball && context.CacheRegistry?.Serve(candidate) is { } served)
+            return (Done(served, "tarball", exists: true, stopwatch), "tarball", null);
         if (settings.UsesTarball && await context.Engine.ExistsLocallyAsync(candidate.ToString(), cancellationToken).ConfigureAwait(false))
             return (Done(candidate, "tarball", exists: true, stopwatch), "tarball", null);
         if (!settings.UsesRegistry)
@@ -92,7 +94,10 @@ internal sealed class ResolveCacheStep : IPipelineStep
     }
 
     private static CandidateRecord Done(ImageReference candidate, string source, bool exists, Stopwatch stopwatch, string? error = null) =>
-        new(candidate.ToString(), source) { Exists = exists, CheckDuration = stopwatch.Elapsed, Error = error };
+        Done(candidate.ToString(), source, exists, stopwatch, error);
+
+    private static CandidateRecord Done(string candidate, string source, bool exists, Stopwatch stopwatch, string? error = null) =>
+        new(candidate, source) { Exists = exists, CheckDuration = stopwatch.Elapsed, Error = error };
 
     private static string RegistryName(ImageReference reference) => RegistryOperations.RegistryName(reference);
 
