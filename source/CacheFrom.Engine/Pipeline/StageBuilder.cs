@@ -48,7 +48,7 @@ internal sealed class StageBuilder(RunContext context)
                 context.Logger.Warning(
                     "The classic builder cannot use cache images on this engine (containerd image store): restoring a cached step that adds no layer "
                     + "fails inside the engine. {Stage} is built again without cache. On this engine the cache works with docker-builder buildkit "
-                    + "and docker-cache registry (or both), through BuildKit's inline cache",
+                    + "(the default), in every docker-cache mode",
                     request.DisplayName);
                 foreach (var any in context.Stages)
                     context.StageRecord(any).Winner = null; // later stages skip the cache too: one warning, not one per stage
