@@ -33,7 +33,11 @@ internal static class TreeWalker
         }
         else if (!directory)
         {
-            stat.Size = ((FileInfo)entry).Length;
+            var (type, major, minor, _) = SpecialFiles.Probe(entry.FullName);
+            stat.Mode |= type;
+            stat.Devmajor = major;
+            stat.Devminor = minor;
+            stat.Size = type == 0 ? ((FileInfo)entry).Length : 0;
         }
 
         return stat;
@@ -51,7 +55,10 @@ internal static class TreeWalker
             if (!sends && !(isDirectory && filter.MaySendUnder(path)))
                 continue;
 
-            var item = new WalkEntry(StatOf(entry, path), entry.FullName);
+            var stat = StatOf(entry, path);
+            if ((stat.Mode & GoFileMode.Socket) != 0)
+                continue; // as fsutil's tar-based cousins: a socket has nothing to send
+            var item = new WalkEntry(stat, entry.FullName);
             if (sends)
             {
                 foreach (var parent in pending)

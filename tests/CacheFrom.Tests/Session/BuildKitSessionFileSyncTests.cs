@@ -53,7 +53,7 @@ public sealed class BuildKitSessionFileSyncTests
             var sentBytes = transfers.Sum(t => t.Bytes);
             var listing = await RunInImageAsync(tag, "cd /ctx && find . | sort");
             var inImage = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
-            var details = await RunInImageAsync(tag, "cd /ctx && stat -c '%n %a' run.sh && readlink link && sha256sum big.bin | cut -d' ' -f1 && cat src/a/b/deep.txt && echo && cat /ran.txt");
+            var details = await RunInImageAsync(tag, "cd /ctx && stat -c '%n %a' run.sh && readlink link && sha256sum big.bin | cut -d' ' -f1 && cat src/a/b/deep.txt && echo && cat /ran.txt && test -p pipe && echo fifo");
             TestContext.Out.WriteLine(listing);
 
             Assert.Multiple(() =>
@@ -61,12 +61,12 @@ public sealed class BuildKitSessionFileSyncTests
                 Assert.That(result.Instructions, Has.Count.EqualTo(3));
                 Assert.That(inImage, Is.EqualTo(new[]
                 {
-                    ".", "./.dockerignore", "./big.bin", "./empty", "./link", "./logs", "./logs/keep.log", "./run.sh", "./src", "./src/a", "./src/a/b", "./src/a/b/deep.txt",
+                    ".", "./.dockerignore", "./big.bin", "./empty", "./link", "./logs", "./logs/keep.log", "./pipe", "./run.sh", "./src", "./src/a", "./src/a/b", "./src/a/b/deep.txt",
                 }));
                 Assert.That(details.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
                 {
-                    "run.sh 755", "src/a/b/deep.txt", bigHash, "deep", "ran",
-                }), "mode, symlink, the big file byte for byte, nested contents");
+                    "run.sh 755", "src/a/b/deep.txt", bigHash, "deep", "ran", "fifo",
+                }), "mode, symlink, the big file byte for byte, nested contents, a FIFO as a FIFO");
 
                 foreach (var ignored in new[] { "secret.txt", "logs/other.log", "cache.tmp", "node_modules", "node_modules/pkg/index.js" })
                     Assert.That(contextStats, Does.Not.Contain(ignored), $"{ignored} left the machine");
@@ -222,6 +222,8 @@ public sealed class BuildKitSessionFileSyncTests
         File.SetUnixFileMode(Path.Combine(context, "run.sh"), (UnixFileMode)0b111_101_101);
         Directory.CreateDirectory(Path.Combine(context, "empty"));
         File.CreateSymbolicLink(Path.Combine(context, "link"), "src/a/b/deep.txt");
+        using (var mkfifo = Process.Start("mkfifo", Path.Combine(context, "pipe")))
+            await mkfifo.WaitForExitAsync();
         var big = new byte[BigFileBytes];
         new Random(5).NextBytes(big);
         await File.WriteAllBytesAsync(Path.Combine(context, "big.bin"), big);

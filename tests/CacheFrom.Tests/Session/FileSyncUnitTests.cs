@@ -57,6 +57,27 @@ public sealed class FileSyncUnitTests
     }
 
     [Test]
+    public void Given_a_fifo_and_a_socket_When_walked_Then_the_fifo_is_a_named_pipe_without_data_and_the_socket_is_left_out()
+    {
+        Write("file.txt", "x");
+        var fifo = Path.Combine(_root, "pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+            mkfifo.WaitForExit();
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(_root, "sock")));
+
+        var entries = Walk(Context()).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(entries.Select(e => e.Stat.Path), Is.EqualTo(new[] { "file.txt", "pipe" }));
+            Assert.That(entries[1].Stat.Mode & GoFileMode.TypeMask, Is.EqualTo(GoFileMode.NamedPipe));
+            Assert.That(entries[1].HasData, Is.False, "a FIFO's contents are never read");
+            Assert.That(entries[0].HasData, Is.True);
+        });
+    }
+
+    [Test]
     public void Given_names_that_sort_differently_by_character_and_by_path_When_walked_Then_the_order_is_the_one_fsutil_validates()
     {
         Write("a/x", "1");
