@@ -52,8 +52,9 @@ public sealed class BuildKitSessionFileSyncTests
             var dockerfileStats = transfers.Where(t => t.DirectoryName == LocalDirectory.DockerfileName).SelectMany(t => t.Stats).ToList();
             var sentBytes = transfers.Sum(t => t.Bytes);
             var listing = await RunInImageAsync(tag, "cd /ctx && find . | sort");
-            var inImage = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
-            var details = await RunInImageAsync(tag, "cd /ctx && stat -c '%n %a' run.sh && readlink link && sha256sum big.bin | cut -d' ' -f1 && cat src/a/b/deep.txt && echo && cat /ran.txt && test -p pipe && echo fifo");
+            // BuildKit 0.13 (Docker 26) recreates the FIFO, 0.8 (Docker 20.10) leaves it out: what matters is that it was never read.
+            var inImage = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "./pipe").ToList();
+            var details = await RunInImageAsync(tag, "cd /ctx && stat -c '%n %a' run.sh && readlink link && sha256sum big.bin | cut -d' ' -f1 && cat src/a/b/deep.txt && echo && cat /ran.txt");
             TestContext.Out.WriteLine(listing);
 
             Assert.Multiple(() =>
@@ -61,16 +62,17 @@ public sealed class BuildKitSessionFileSyncTests
                 Assert.That(result.Instructions, Has.Count.EqualTo(3));
                 Assert.That(inImage, Is.EqualTo(new[]
                 {
-                    ".", "./.dockerignore", "./big.bin", "./empty", "./link", "./logs", "./logs/keep.log", "./pipe", "./run.sh", "./src", "./src/a", "./src/a/b", "./src/a/b/deep.txt",
+                    ".", "./.dockerignore", "./big.bin", "./empty", "./link", "./logs", "./logs/keep.log", "./run.sh", "./src", "./src/a", "./src/a/b", "./src/a/b/deep.txt",
                 }));
                 Assert.That(details.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
                 {
-                    "run.sh 755", "src/a/b/deep.txt", bigHash, "deep", "ran", "fifo",
-                }), "mode, symlink, the big file byte for byte, nested contents, a FIFO as a FIFO");
+                    "run.sh 755", "src/a/b/deep.txt", bigHash, "deep", "ran",
+                }), "mode, symlink, the big file byte for byte, nested contents");
 
                 foreach (var ignored in new[] { "secret.txt", "logs/other.log", "cache.tmp", "node_modules", "node_modules/pkg/index.js" })
                     Assert.That(contextStats, Does.Not.Contain(ignored), $"{ignored} left the machine");
-                Assert.That(contextStats, Does.Contain("big.bin").And.Contain("empty").And.Contain("logs/keep.log"));
+                Assert.That(contextStats, Does.Contain("big.bin").And.Contain("empty").And.Contain("logs/keep.log").And.Contain("pipe"));
+                Assert.That(transfers.SelectMany(t => t.Contents), Has.None.EndsWith("/pipe"), "a FIFO is listed, never read");
                 Assert.That(dockerfileStats, Is.Not.Empty.And.All.EqualTo("app.Dockerfile").Or.EqualTo("app.Dockerfile.dockerignore"), "the Dockerfile's directory sends only the Dockerfile");
                 Assert.That(dockerfileStats, Does.Contain("app.Dockerfile").And.Not.Contain("beside.txt"));
                 Assert.That(sentBytes, Is.GreaterThanOrEqualTo(BigFileBytes).And.LessThan(BigFileBytes + 64 * 1024), "nothing but the context's own files was sent");
