@@ -30,10 +30,10 @@ public sealed class EngineMatrixTests
         var options = PipelineRunner.Options(sample, repository, builder, cache);
 
         var coldLog = new TestLogger();
-        var cold = await PipelineRunner.PublishWithSessionsAsync(options, coldLog);
+        var cold = await PipelineRunner.PublishAsync(options, coldLog);
         await EngineReset.EmptyAsync();
         sample.ChangeApp();
-        var warm = await PipelineRunner.PublishWithSessionsAsync(options, log);
+        var warm = await PipelineRunner.PublishAsync(options, log);
 
         var engine = Environment.GetEnvironmentVariable("CACHEFROM_TEST_ENGINE") ?? "default";
         var hits = warm.Runs("builder").Count(i => i.Cached);

@@ -50,10 +50,10 @@ public sealed class AuthenticatedRegistryTests
         var log = new TestLogger();
         var options = PipelineRunner.Options(sample, _registry.UniqueRepository("config-auth"), builder, CacheMode.Registry);
 
-        await PipelineRunner.PublishAsync(options, log, cancellationToken);
+        await PipelineRunner.PublishWithoutSessionsAsync(options, log, cancellationToken);
         await EngineReset.EmptyAsync();
         sample.ChangeApp();
-        var warm = await PipelineRunner.PublishAsync(options, log, cancellationToken);
+        var warm = await PipelineRunner.PublishWithoutSessionsAsync(options, log, cancellationToken);
 
         Assert.Multiple(() =>
         {

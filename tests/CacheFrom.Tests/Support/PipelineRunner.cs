@@ -20,17 +20,18 @@ internal static class PipelineRunner
             CacheDir = Path.Combine(sample.Directory, "..", Path.GetFileName(sample.Directory) + "-store"),
         };
 
+    /// <summary>As every host runs it (NUKE, the tool): with BuildKit sessions (the context over FileSync, credentials, secrets, ssh).</summary>
     public static async Task<RunRecord> PublishAsync(CacheFromOptions options, TestLogger log, CancellationToken cancellationToken = default)
-    {
-        await using var pipeline = await CachePipeline.OpenAsync(options, log.Logger, cancellationToken: cancellationToken);
-        return await pipeline.PublishAsync(cancellationToken);
-    }
-
-    /// <summary>As the NUKE host runs it: with BuildKit sessions (the context over FileSync, credentials, secrets, ssh).</summary>
-    public static async Task<RunRecord> PublishWithSessionsAsync(CacheFromOptions options, TestLogger log, CancellationToken cancellationToken = default)
     {
         await using var sessions = BuildKitSessionHost.Create(log.Logger);
         await using var pipeline = await CachePipeline.OpenAsync(options, log.Logger, sessions, cancellationToken);
+        return await pipeline.PublishAsync(cancellationToken);
+    }
+
+    /// <summary>A host without BuildKit sessions: BuildKit gets the context as the request body (not on the containerd image store).</summary>
+    public static async Task<RunRecord> PublishWithoutSessionsAsync(CacheFromOptions options, TestLogger log, CancellationToken cancellationToken = default)
+    {
+        await using var pipeline = await CachePipeline.OpenAsync(options, log.Logger, cancellationToken: cancellationToken);
         return await pipeline.PublishAsync(cancellationToken);
     }
 
