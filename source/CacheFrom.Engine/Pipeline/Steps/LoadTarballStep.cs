@@ -58,8 +58,17 @@ internal sealed class LoadTarballStep : IPipelineStep
 
                 if (serve)
                 {
-                    await ServeAsync(context, record, tarball, cancellationToken).ConfigureAwait(false);
-                    return;
+                    try
+                    {
+                        await ServeAsync(context, record, tarball, cancellationToken).ConfigureAwait(false);
+                        return;
+                    }
+                    catch (Exception exception) when (exception is InvalidDataException or System.Text.Json.JsonException)
+                    {
+                        // The layout passed the local read but its index is not one: as corrupt as a bad manifest.
+                        SetAside(context, record, tarball, new CorruptTarballException($"its OCI index cannot be read ({exception.Message})", exception));
+                        continue;
+                    }
                 }
 
                 try
