@@ -4,9 +4,14 @@
 # or the user's own engine (which this script never starts, stops, reads or empties).
 #
 #   scripts/engines.sh start [ENGINE...]   install what is missing, start engines, registry, base image
-#   scripts/engines.sh stop [ENGINE...]    stop them (and the registry when no ENGINE is named)
+#   scripts/engines.sh stop [ENGINE...]    stop them (and the registry when no ENGINE is named, or
+#                                          when "registry" is one of the names)
 #   scripts/engines.sh status              one line per engine
+#   scripts/engines.sh running NAME        exit 0 when engine (or "registry") NAME answers
+#   scripts/engines.sh version ENGINE      the engine's server version
 #   scripts/engines.sh env ENGINE          export lines for the tests: DOCKER_HOST, registry, base image
+#   scripts/engines.sh pid ENGINE          the engine's dockerd pid (a test kills it to restart the engine)
+#   scripts/engines.sh remove              stop everything and delete CACHEFROM_ENGINES_DIR (a test's own instance)
 #   scripts/engines.sh list                the engine names, in matrix order
 #
 # ENGINE: d20   Debian's docker.io 20.10 (API 1.41, overlay2)
@@ -19,9 +24,14 @@
 # CACHEFROM_ENGINES_SLOT  0-9 (default 0): bridge names, subnets and the registry port derive from
 #                         it, so several instances (parallel work on one machine) stay apart
 # CACHEFROM_DOCKER26_DIR  where the unpacked Docker 26.1 lives (default /var/cache/cachefrom/docker-26)
+# CACHEFROM_ENGINES_REGISTRY  "off": start no registry (an instance that needs none)
+#
+# Slot 9 is kept for tests that start an instance of their own (EngineRestartTests); they take
+# /tmp/cachefrom-engines-slot-9.lock while it runs.
 set -euo pipefail
 
-ENGINES_DIR="${CACHEFROM_ENGINES_DIR:-/tmp/cachefrom-engines}"
+DEFAULT_ENGINES_DIR=/tmp/cachefrom-engines
+ENGINES_DIR="${CACHEFROM_ENGINES_DIR:-$DEFAULT_ENGINES_DIR}"
 SLOT="${CACHEFROM_ENGINES_SLOT:-0}"
 DOCKER26_DIR="${CACHEFROM_DOCKER26_DIR:-/var/cache/cachefrom/docker-26}"
 ALL_ENGINES=(d20 d26 d26c)
@@ -120,12 +130,22 @@ make_bridge() {
   ip link set "$name" up
 }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Alive, not a zombie: a dockerd killed by a test stays a zombie until whoever adopted it reaps it.
+pid_alive() {
+  [ -f "$1" ] || return 1
+  local pid state; pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null || return 1
+  state=$(awk '{ sub(/.*\) /, ""); print substr($0, 1, 1) }' "/proc/$pid/stat" 2>/dev/null || echo X)
+  [ "$state" != Z ] && [ "$state" != X ]
+}
 
 start_engine() {
   local name=$1 dir; dir=$(engine_dir "$name")
   if engine_answers "$name"; then log "$name answers at $(engine_host "$name")"; return 0; fi
   pid_alive "$dir/dockerd.pid" && die "$name's dockerd runs but does not answer; see $dir/dockerd.log"
+  # A dockerd that was killed leaves its pidfile, and dockerd refuses to start while the pid in it
+  # exists, even as an unreaped zombie.
+  rm -f "$dir/dockerd.pid"
   [ "$name" = d20 ] || fetch_docker26
   mkdir -p "$dir/data" "$dir/exec" "$dir/containerd"
   make_bridge "$name"
@@ -146,14 +166,16 @@ start_engine() {
   [ "$name" = d26c ] && features='{"features":{"containerd-snapshotter":true}}'
   echo "$features" >"$dir/daemon.json"
   log "starting $name (log: $dir/dockerd.log)"
-  # setsid: the engine outlives this shell (CI steps, test runs).
-  PATH="$path" setsid dockerd --config-file "$dir/daemon.json" \
+  # setsid: the engine outlives this shell (CI steps, test runs); --wait keeps $! alive as long as dockerd.
+  PATH="$path" setsid --wait dockerd --config-file "$dir/daemon.json" \
     --host "$(engine_host "$name")" --data-root "$dir/data" --exec-root "$dir/exec" \
     --pidfile "$dir/dockerd.pid" --containerd "$dir/containerd.sock" \
     --bridge "$(bridge_name "$name")" --iptables=false --ip-masq=false \
     --label "$OWNER_LABEL=$name" >"$dir/dockerd.log" 2>&1 </dev/null &
+  local pid=$!
   for _ in $(seq 1 90); do
     if engine_answers "$name"; then log "$name is up ($("$CLI" -H "$(engine_host "$name")" version -f '{{.Server.Version}}'))"; return 0; fi
+    kill -0 "$pid" 2>/dev/null || { tail -n 30 "$dir/dockerd.log" >&2 || true; die "$name's dockerd exited"; }
     sleep 1
   done
   tail -n 30 "$dir/dockerd.log" >&2 || true
@@ -182,6 +204,7 @@ make_base_image() {
 
 stop_engine() {
   local name=$1 dir; dir=$(engine_dir "$name")
+  [ -d "$dir" ] || return 0
   for process in dockerd containerd; do
     if pid_alive "$dir/$process.pid"; then
       local pid; pid=$(cat "$dir/$process.pid")
@@ -193,6 +216,43 @@ stop_engine() {
   done
   ip link show "$(bridge_name "$name")" >/dev/null 2>&1 && ip link delete "$(bridge_name "$name")" || true
   log "$name stopped"
+}
+
+# What an engine killed mid-build leaves running: its build containers (BuildKit runs them without
+# containerd), found by their root filesystem, which lives under the state root.
+kill_leftovers() {
+  local root; root=$(realpath "$ENGINES_DIR")
+  local mountinfo pid
+  for mountinfo in /proc/[0-9]*/mountinfo; do
+    pid=${mountinfo#/proc/}; pid=${pid%/mountinfo}
+    awk -v root="$root/" '$5 == "/" && index($0, root) { found = 1 } END { exit !found }' "$mountinfo" 2>/dev/null \
+      && { log "killing $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60)), left running by a killed engine"; kill -9 "$pid" 2>/dev/null || true; }
+  done
+  return 0
+}
+
+# What an engine killed mid-build leaves mounted under the state root (overlay and shm mounts of
+# its containers and BuildKit), deepest first, so the root can be deleted.
+unmount_leftovers() {
+  local root; root=$(realpath "$ENGINES_DIR")
+  awk -v root="$root/" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r mount; do
+    umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null || true
+  done
+}
+
+remove_instance() {
+  # Only an instance someone named: never the default root by accident of an unset variable.
+  [ -n "${CACHEFROM_ENGINES_DIR:-}" ] && [ "$(realpath -m "$ENGINES_DIR")" != "$(realpath -m "$DEFAULT_ENGINES_DIR")" ] \
+    || die "remove deletes a whole instance: name it with CACHEFROM_ENGINES_DIR (never the default $DEFAULT_ENGINES_DIR)"
+  [ -d "$ENGINES_DIR" ] || return 0
+  local root; root=$(realpath "$ENGINES_DIR")
+  case "$root" in /|/tmp|/var|/var/lib|/root|/home|/var/lib/docker) die "refusing to remove $root" ;; esac
+  for name in "${ALL_ENGINES[@]}"; do stop_engine "$name"; done
+  stop_registry
+  kill_leftovers
+  unmount_leftovers
+  rm -rf "$root"
+  log "removed $root"
 }
 
 # --- registry ---------------------------------------------------------------------------------
@@ -254,13 +314,28 @@ case "$command" in
     mapfile -t engines < <(selected "$@")
     for name in "${engines[@]}"; do known_engine "$name" || die "unknown engine '$name' (use one of: ${ALL_ENGINES[*]})"; done
     for name in "${engines[@]}"; do start_engine "$name"; make_base_image "$name"; done
-    start_registry
-    log "ready: ${engines[*]}; registry $REGISTRY; base image $(base_image)"
+    if [ "${CACHEFROM_ENGINES_REGISTRY:-on}" = off ]; then
+      log "ready: ${engines[*]}; no registry; base image $(base_image)"
+    else
+      start_registry
+      log "ready: ${engines[*]}; registry $REGISTRY; base image $(base_image)"
+    fi
     ;;
   stop)
     mapfile -t engines < <(selected "$@")
-    for name in "${engines[@]}"; do stop_engine "$name"; done
+    for name in "${engines[@]}"; do
+      if [ "$name" = registry ]; then stop_registry; else known_engine "$name" || die "unknown engine '$name'"; stop_engine "$name"; fi
+    done
     [ $# -eq 0 ] && stop_registry
+    ;;
+  running)
+    name=${1:?usage: $0 running ENGINE|registry}
+    if [ "$name" = registry ]; then registry_answers; else known_engine "$name" || die "unknown engine '$name'"; engine_answers "$name"; fi
+    ;;
+  version)
+    name=${1:?usage: $0 version ENGINE}
+    known_engine "$name" || die "unknown engine '$name'"
+    "$CLI" -H "$(engine_host "$name")" version -f '{{.Server.Version}}'
     ;;
   status)
     for name in "${ALL_ENGINES[@]}"; do
@@ -269,6 +344,13 @@ case "$command" in
     if registry_answers; then log "registry $REGISTRY: up"; else log "registry $REGISTRY: down"; fi
     ;;
   env) print_env "${1:?usage: $0 env ENGINE}" ;;
+  pid)
+    name=${1:?usage: $0 pid ENGINE}
+    known_engine "$name" || die "unknown engine '$name' (use one of: ${ALL_ENGINES[*]})"
+    pid_alive "$(engine_dir "$name")/dockerd.pid" || die "$name's dockerd is not running"
+    cat "$(engine_dir "$name")/dockerd.pid"
+    ;;
+  remove) remove_instance ;;
   list) printf '%s\n' "${ALL_ENGINES[@]}" ;;
-  *) die "usage: $0 start|stop|status|env|list [ENGINE...]" ;;
+  *) die "usage: $0 start|stop|status|running|version|env|pid|remove|list [ENGINE...]" ;;
 esac
