@@ -3,12 +3,15 @@ namespace CacheFrom.Tests.Support;
 /// <summary>
 /// Empties the engine the way a fresh CI runner starts: every container and image removed
 /// except the base image, BuildKit's build cache pruned, and the classic builder's cache
-/// (untagged intermediate images) gone with the images.
+/// (untagged intermediate images) gone with the images. Only ever a test engine of
+/// scripts/engines.sh (<see cref="TestEngine"/>): any other engine is refused before anything is removed.
 /// </summary>
 internal static class EngineReset
 {
     public static async Task EmptyAsync()
     {
+        await TestEngine.RequireAsync($"empty the Docker engine at {Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "the default socket"}");
+
         var containers = Lines(await DockerCli.CheckAsync("ps", "-aq"));
         if (containers.Count > 0)
             await DockerCli.CheckAsync(["rm", "-f", .. containers]);
