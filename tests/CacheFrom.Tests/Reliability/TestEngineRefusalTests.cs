@@ -11,6 +11,7 @@ public sealed class TestEngineRefusalTests
 {
     [TestCase(null, "DOCKER_HOST is not set")]
     [TestCase("", "DOCKER_HOST is not set")]
+    [TestCase(TestEnvironment.NoEngineHost, "DOCKER_HOST is not set")]
     [TestCase("unix:///var/run/docker.sock", "is a default endpoint")]
     [TestCase("unix:///run/docker.sock", "is a default endpoint")]
     [TestCase("unix:///var/run/../run/docker.sock", "is a default endpoint")]
@@ -66,6 +67,14 @@ public sealed class TestEngineRefusalTests
         Assert.That(requests, Has.Count.GreaterThan(0), "the refusal comes from the engine's own labels");
         Assert.That(requests, Has.All.Matches<string>(r => r.StartsWith("HEAD /_ping", StringComparison.Ordinal) || (r.StartsWith("GET ", StringComparison.Ordinal) && r.EndsWith("/info", StringComparison.Ordinal))),
             "only the docker CLI's ping and info reached the engine: nothing was listed or removed");
+    }
+
+    [Test]
+    public void Without_DOCKER_HOST_the_code_under_test_finds_no_engine_rather_than_the_default_socket()
+    {
+        Assert.That(Environment.GetEnvironmentVariable("DOCKER_HOST"), Is.Not.Null.And.Not.Empty.And.Not.EqualTo("unix:///var/run/docker.sock"),
+            "the run's DOCKER_HOST: a test engine's, or nowhere");
+        Assert.That(TestEngine.IsDefaultEndpoint(Environment.GetEnvironmentVariable("DOCKER_HOST")!), Is.False);
     }
 
     [Test]

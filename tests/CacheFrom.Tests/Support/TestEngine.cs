@@ -25,7 +25,7 @@ internal static class TestEngine
     /// </summary>
     public static string? Refusal(string? dockerHost, IReadOnlyCollection<string> labels)
     {
-        if (string.IsNullOrWhiteSpace(dockerHost))
+        if (string.IsNullOrWhiteSpace(dockerHost) || dockerHost.Trim() == TestEnvironment.NoEngineHost)
             return "DOCKER_HOST is not set, so this would be the default engine (unix:///var/run/docker.sock), where a user's own engine listens";
         if (IsDefaultEndpoint(dockerHost.Trim()))
             return $"DOCKER_HOST={dockerHost.Trim()} is a default endpoint, where a user's own engine listens";
@@ -40,7 +40,7 @@ internal static class TestEngine
         var host = Environment.GetEnvironmentVariable("DOCKER_HOST")?.Trim() ?? "";
         if (Verified.ContainsKey(host))
             return;
-        var refusal = host.Length == 0 || IsDefaultEndpoint(host) ? Refusal(host, []) : await AskAsync(host);
+        var refusal = host.Length == 0 || host == TestEnvironment.NoEngineHost || IsDefaultEndpoint(host) ? Refusal(host, []) : await AskAsync(host);
         if (refusal is not null)
             throw new NotATestEngineException($"Refusing to {purpose}: {refusal}. The tests only change an engine that scripts/engines.sh started. {HowToStartOne}");
         Verified.TryAdd(host, true);

@@ -12,11 +12,14 @@ internal static class TestEnvironment
     /// The code under test reads <c>DOCKER_HOST</c> itself: this is for what the tests open on their own.
     /// </summary>
     public static string DockerHost =>
-        Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host
+        Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host && host.Trim() != NoEngineHost
             ? host.Trim()
             : throw new NotATestEngineException(
                 "DOCKER_HOST is not set: the Docker tests run only against a test engine of scripts/engines.sh, never the default socket. "
                 + TestEngine.HowToStartOne);
+
+    /// <summary>Where DOCKER_HOST points when it was not set (<see cref="NoDefaultEngine"/>): a socket where nothing listens.</summary>
+    public const string NoEngineHost = "unix:///nonexistent/cachefrom-tests-without-DOCKER_HOST.sock";
 
     /// <summary>The test engine's unix socket, for tests that speak HTTP to the engine directly.</summary>
     public static string DockerSocketPath =>
