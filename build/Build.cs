@@ -27,10 +27,12 @@ sealed class Build : NukeBuild, IDockerPublish
 
     static AbsolutePath EngineTestsProject => RootDirectory / "tests" / "CacheFrom.Tests" / "CacheFrom.Tests.csproj";
 
-    /// <summary>The engine's tests that need no Docker engine (configuration, Dockerfile parsing, the sum).</summary>
-    const string UnitTestFilter =
-        "FullyQualifiedName~CacheFrom.Tests.Configuration|FullyQualifiedName~CacheFrom.Tests.Dockerfiles"
-        + "|FullyQualifiedName~CacheFrom.Tests.Reporting.RunSummaryTests|FullyQualifiedName~CacheFrom.Tests.Reporting.TimeSavedTests";
+    /// <summary>
+    /// The engine's tests that need no Docker engine: every test outside the Docker category. Those
+    /// run in scripts/test.sh against test engines of their own, never against the engine this build
+    /// publishes to (the user's).
+    /// </summary>
+    const string UnitTestFilter = "TestCategory!=Docker";
 
     [Parameter("Skip the engine's unit tests in Test (the sample's checks still run)")]
     readonly bool NoUnitTests;
