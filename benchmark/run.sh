@@ -9,8 +9,10 @@
 #
 # Environment: SLOW_SECONDS (each slow step's sleep, default 15), REPEAT (timed runs per cell,
 # the median is reported, default 1), CASES (default "cold no-change app-change dependency-change"),
-# DOCKER_CLI (default /usr/bin/docker, the 20.10 CLI that matches the engine), REGISTRY
-# (default 127.0.0.1:5000), BASE_IMAGE (default cachefrom/busybox:1.35.0).
+# BENCHMARK_ENGINE (the test engine it runs on, default d20; scripts/engines.sh starts it),
+# DOCKER_CLI (default /usr/bin/docker, the 20.10 CLI that talks to every test engine).
+# It empties the engine between cases, so it runs on a test engine of its own, never the user's,
+# and holds the engines' lock (CACHEFROM_ENGINES_DIR.lock) as scripts/test.sh does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -20,8 +22,8 @@ SLOW_SECONDS=${SLOW_SECONDS:-15}
 REPEAT=${REPEAT:-1}
 CASES=${CASES:-"cold no-change app-change dependency-change"}
 DOCKER=${DOCKER_CLI:-/usr/bin/docker}
-REGISTRY=${REGISTRY:-127.0.0.1:5000}
-BASE_IMAGE=${BASE_IMAGE:-cachefrom/busybox:1.35.0}
+ENGINE=${BENCHMARK_ENGINE:-d20}
+export CACHEFROM_ENGINES_DIR="${CACHEFROM_ENGINES_DIR:-/tmp/cachefrom-engines}"
 CLI_RECIPES=(cli-classic-builder-pushed cli-buildkit-inline cli-save-load)
 CACHEFROM_RECIPES=(cachefrom-registry cachefrom-registry-classic cachefrom-tarball)
 RECIPES=("$@")
@@ -41,11 +43,16 @@ log "building benchmark/CacheFrom.Benchmark (Release)"
 dotnet build benchmark/CacheFrom.Benchmark -c Release -o "$WORK/bin" >>"$LOG" 2>&1
 CACHEFROM=("dotnet" "$WORK/bin/CacheFrom.Benchmark.dll")
 
-# --- the engine is shared with the tests: hold the lock for the whole run --------------------
-exec 9>/tmp/cachefrom-docker-tests.lock
-log "waiting for /tmp/cachefrom-docker-tests.lock"
+# --- a test engine, shared with the tests: hold their lock for the whole run -----------------
+exec 9>"${CACHEFROM_ENGINES_DIR%/}.lock"
+log "waiting for ${CACHEFROM_ENGINES_DIR%/}.lock"
 flock 9
-"$DOCKER" info >/dev/null 2>&1 || bash scripts/dev-engine.sh start >>"$LOG" 2>&1
+unset DOCKER_CONTEXT
+bash scripts/engines.sh start "$ENGINE" >>"$LOG" 2>&1
+eval "$(bash scripts/engines.sh env "$ENGINE")"
+REGISTRY=$CACHEFROM_TEST_REGISTRY
+BASE_IMAGE=$CACHEFROM_BASE_IMAGE
+log "engine $ENGINE at $DOCKER_HOST, registry $REGISTRY"
 
 # A fresh CI runner: no containers, no images but the base image, no build cache.
 empty_engine() {

@@ -39,6 +39,7 @@ REGISTRY_PORT=$((5100 + SLOT))
 REGISTRY="127.0.0.1:$REGISTRY_PORT"
 CLI=/usr/bin/docker          # Debian's 20.10 CLI; it talks to every engine here (API negotiation)
 OWNER_LABEL=org.cachefrom.test-engine
+SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 log() { printf '[engines] %s\n' "$*" >&2; }
 die() { printf '[engines] error: %s\n' "$*" >&2; exit 1; }
@@ -55,12 +56,7 @@ bridge_cidr() {
   case "$1" in d20) index=1 ;; d26) index=2 ;; d26c) index=3 ;; *) die "unknown engine '$1'" ;; esac
   echo "172.30.$((SLOT * 10 + index)).1/24"
 }
-base_image() {
-  # Pinned to the busybox package version, so a changed base is a new tag, never a silent swap.
-  local v; v=$(dpkg-query -W -f='${Version}' busybox-static)
-  v=${v#*:}; v=${v%%-*}
-  echo "cachefrom/busybox:$v"
-}
+base_image() { bash "$SCRIPTS/base-image.sh" tag; }
 known_engine() { case "$1" in d20|d26|d26c) return 0 ;; *) return 1 ;; esac; }
 
 # --- packages ---------------------------------------------------------------------------------
@@ -182,25 +178,7 @@ start_engine() {
   die "$name did not answer within 90 s"
 }
 
-make_base_image() {
-  local name=$1 image; image=$(base_image)
-  local cli=("$CLI" -H "$(engine_host "$name")")
-  if "${cli[@]}" image inspect "$image" >/dev/null 2>&1; then return 0; fi
-  log "$name: importing base image $image from busybox-static (offline)"
-  local root; root=$(mktemp -d)
-  mkdir -p "$root/bin" "$root/tmp" "$root/etc" "$root/root" "$root/usr/bin" "$root/sbin" "$root/usr/sbin"
-  cp /bin/busybox "$root/bin/busybox"
-  for applet in $(/bin/busybox --list); do
-    [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
-  done
-  echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
-  echo 'root:x:0:' >"$root/etc/group"
-  chmod 1777 "$root/tmp"
-  tar -C "$root" -c . | "${cli[@]}" import \
-    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    --change 'CMD ["/bin/sh"]' - "$image" >/dev/null
-  rm -rf "$root"
-}
+make_base_image() { bash "$SCRIPTS/base-image.sh" import "$(engine_host "$1")"; }
 
 stop_engine() {
   local name=$1 dir; dir=$(engine_dir "$name")
