@@ -9,7 +9,10 @@
 #   scripts/ci/user-engine.sh start          start the stand-in, unless an engine already answers there
 #   scripts/ci/user-engine.sh plant          the sentinel image and running container (stand-in only)
 #   scripts/ci/user-engine.sh snapshot FILE  what the engine holds, for verify
+#   scripts/ci/user-engine.sh watch FILE PID record every process that connects to the engine until
+#                                            FILE.stop exists; "ours" when it descends from PID
 #   scripts/ci/user-engine.sh verify FILE    fail loudly unless the engine still holds exactly that
+#                                            (and, with watch's FILE.clients, no process of ours connected)
 #   scripts/ci/user-engine.sh stop           stop the stand-in (never an engine this script did not start)
 #
 # An engine that already answers on the default socket is someone's real engine: it is only read
@@ -72,6 +75,39 @@ snapshot() {
   date -u +'since %Y-%m-%dT%H:%M:%S.%NZ' >"$1.since"
 }
 
+# Clients of the default socket, from the kernel's table of unix connections: the peers of the
+# engine's accepted sockets. Polled, so a connection shorter than the interval can be missed; the
+# snapshot and the engine's events are the proof, this says who.
+connected_pids() {
+  ss -xpn 2>/dev/null | awk -v sock="$SOCKET" '
+    $5 == sock { peers[$8] = 1; next }
+    { line[$6] = $0 }
+    END { for (p in peers) if ((p in line) && match(line[p], /pid=[0-9]+/)) print substr(line[p], RSTART + 4, RLENGTH - 4) }'
+}
+
+describe() {
+  local pid=$1 run=$2 p=$1 whose=foreign
+  while [ -n "$p" ] && [ "$p" -gt 1 ] 2>/dev/null; do
+    [ "$p" = "$run" ] && { whose=ours; break; }
+    p=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $2 }')
+  done
+  echo "$whose pid=$pid cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-200)"
+}
+
+watch() {
+  local out=$1 run=$2 pid
+  declare -A seen=()
+  : >"$out"
+  while [ ! -e "$out.stop" ]; do
+    for pid in $(connected_pids); do
+      [ -n "${seen[$pid]:-}" ] && continue
+      seen[$pid]=1
+      describe "$pid" "$run" >>"$out"
+    done
+    sleep 0.1
+  done
+}
+
 verify() {
   local before=$1 after; after=$(mktemp)
   answers || die "the engine at $SOCKET no longer answers"
@@ -96,8 +132,20 @@ verify() {
     failed=1
   fi
   rm -f "$after" "$after.diff" "$after.since"
-  [ "$failed" = 0 ] || die "the tests touched the user's engine at $SOCKET"
-  log "untouched: $(grep -c '^image ' "$before") images, $(grep -c '^container ' "$before") containers (sentinels included), the same dockerd, no engine event"
+  local clients="$before.clients"
+  if [ -f "$clients" ]; then
+    if grep -q '^ours ' "$clients"; then
+      log "processes of this run connected to the engine at $SOCKET:"
+      grep '^ours ' "$clients" >&2
+      failed=1
+    fi
+    if grep -q '^foreign ' "$clients"; then
+      log "processes outside this run (other users of this machine) connected to it meanwhile; what they changed is not this run's:"
+      grep '^foreign ' "$clients" | head -n 20 >&2
+    fi
+  fi
+  [ "$failed" = 0 ] || die "the user's engine at $SOCKET was touched during the test run"
+  log "untouched: $(grep -c '^image ' "$before") images, $(grep -c '^container ' "$before") containers (sentinels included), the same dockerd, no engine event$([ -f "$clients" ] && echo ", no process of this run connected")"
 }
 
 stop() {
@@ -117,7 +165,8 @@ case "${1:-}" in
   start) start ;;
   plant) plant ;;
   snapshot) snapshot "${2:?usage: $0 snapshot FILE}" >"$2" ;;
+  watch) watch "${2:?usage: $0 watch FILE PID}" "${3:?usage: $0 watch FILE PID}" ;;
   verify) verify "${2:?usage: $0 verify FILE}" ;;
   stop) stop ;;
-  *) die "usage: $0 start|plant|snapshot FILE|verify FILE|stop" ;;
+  *) die "usage: $0 start|plant|snapshot FILE|watch FILE PID|verify FILE|stop" ;;
 esac
