@@ -2,6 +2,8 @@ using System.Diagnostics;
 using CacheFrom.Configuration;
 using CacheFrom.Pipeline;
 using CacheFrom.Recording;
+using CacheFrom.References;
+using CacheFrom.Tarballs;
 using CacheFrom.Tests.Support;
 
 namespace CacheFrom.Tests.Reliability;
@@ -35,7 +37,7 @@ public sealed class EngineRestartTests
             // A previous CI run left its tarball in the store.
             var saved = await PipelineRunner.PublishAsync(options, new TestLogger(), cancellationToken);
             Assert.That(saved.StepOf(PipelineStep.SaveTarball).Outcome, Is.EqualTo(StepOutcome.Succeeded), "the first run saves the tarball");
-            var tarball = Path.Combine(store, options.Image!.Replace('/', '_'), Tag + ".tar");
+            var tarball = Path.Combine(store, TarballStore.RepositoryFolder(ImageReference.Parse(options.Image!, Tag)), Tag + ".tar");
             var storeBefore = Snapshot(store);
             Assert.That(storeBefore.Keys, Has.Member(Path.GetRelativePath(store, tarball)));
 
