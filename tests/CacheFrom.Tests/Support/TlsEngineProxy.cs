@@ -85,14 +85,8 @@ internal sealed class TlsEngineProxy : IAsyncDisposable
         throw new InvalidOperationException($"socat did not listen on 127.0.0.1:{port} ({listen})");
     }
 
-    /// <summary>The test engine's socket, from DOCKER_HOST (scripts/engines.sh env).</summary>
-    public static string EngineSocket()
-    {
-        var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
-        if (host is null || !host.StartsWith("unix://", StringComparison.Ordinal))
-            Assert.Ignore("The TLS endpoint tests put socat in front of a unix socket: set DOCKER_HOST=unix://… (scripts/engines.sh env).");
-        return host![7..];
-    }
+    /// <summary>The test engine's socket (scripts/engines.sh env), which socat is put in front of.</summary>
+    public static string EngineSocket() => TestEnvironment.DockerSocketPath;
 
     public static int FreePort()
     {
