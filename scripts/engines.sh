@@ -21,13 +21,15 @@
 # Default: every engine in CACHEFROM_ENGINES (default "d20 d26 d26c").
 #
 # CACHEFROM_ENGINES_DIR   state root (default /tmp/cachefrom-engines); one root per instance
-# CACHEFROM_ENGINES_SLOT  0-9 (default 0): bridge names, subnets and the registry port derive from
+# CACHEFROM_ENGINES_SLOT  0-24 (default 0): bridge names, subnets and the registry port derive from
 #                         it, so several instances (parallel work on one machine) stay apart
 # CACHEFROM_DOCKER26_DIR  where the unpacked Docker 26.1 lives (default /var/cache/cachefrom/docker-26)
 # CACHEFROM_ENGINES_REGISTRY  "off": start no registry (an instance that needs none)
 #
-# Slot 9 is kept for tests that start an instance of their own (EngineRestartTests); they take
-# /tmp/cachefrom-engines-slot-9.lock while it runs.
+# Slots 0-9 are for people and sessions; slot 19 is kept for tests that start an instance of their
+# own (EngineRestartTests), which take /tmp/cachefrom-engines-slot-19.lock while it runs. A bridge
+# belongs to the instance that created it: another instance on the same slot is refused, never
+# shares or deletes it.
 set -euo pipefail
 
 DEFAULT_ENGINES_DIR=/tmp/cachefrom-engines
@@ -44,7 +46,7 @@ SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 log() { printf '[engines] %s\n' "$*" >&2; }
 die() { printf '[engines] error: %s\n' "$*" >&2; exit 1; }
 
-[[ "$SLOT" =~ ^[0-9]$ ]] || die "CACHEFROM_ENGINES_SLOT must be one digit (got '$SLOT')"
+[[ "$SLOT" =~ ^[0-9]{1,2}$ ]] && [ "$SLOT" -le 24 ] || die "CACHEFROM_ENGINES_SLOT must be 0-24 (got '$SLOT')"
 
 engine_dir() { echo "$ENGINES_DIR/$1"; }
 engine_socket() { echo "$(engine_dir "$1")/docker.sock"; }
@@ -117,11 +119,16 @@ engine_path() {
   esac
 }
 
+# The bridge is this instance's when it created it (the note in the engine's folder says so).
 make_bridge() {
-  local name cidr; name=$(bridge_name "$1"); cidr=$(bridge_cidr "$1")
-  if ! ip link show "$name" >/dev/null 2>&1; then
+  local name cidr note; name=$(bridge_name "$1"); cidr=$(bridge_cidr "$1"); note="$(engine_dir "$1")/bridge"
+  if ip link show "$name" >/dev/null 2>&1; then
+    [ "$(cat "$note" 2>/dev/null)" = "$name" ] \
+      || die "bridge $name exists but is not this instance's: another instance uses slot $SLOT (choose another CACHEFROM_ENGINES_SLOT)"
+  else
     ip link add name "$name" type bridge
     ip addr add "$cidr" dev "$name"
+    echo "$name" >"$note"
   fi
   ip link set "$name" up
 }
@@ -192,7 +199,10 @@ stop_engine() {
     fi
     rm -f "$dir/$process.pid"
   done
-  ip link show "$(bridge_name "$name")" >/dev/null 2>&1 && ip link delete "$(bridge_name "$name")" || true
+  if [ "$(cat "$dir/bridge" 2>/dev/null)" = "$(bridge_name "$name")" ]; then
+    ip link delete "$(bridge_name "$name")" 2>/dev/null || true
+    rm -f "$dir/bridge"
+  fi
   log "$name stopped"
 }
 
@@ -205,6 +215,11 @@ kill_leftovers() {
     pid=${mountinfo#/proc/}; pid=${pid%/mountinfo}
     awk -v root="$root/" '$5 == "/" && index($0, root) { found = 1 } END { exit !found }' "$mountinfo" 2>/dev/null \
       && { log "killing $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60)), left running by a killed engine"; kill -9 "$pid" 2>/dev/null || true; }
+  done
+  # The containers' shims outlive their containerd by design; these are this instance's.
+  for pid in $(pgrep -f "containerd-shim.* -address $root/" || true); do
+    log "killing shim $pid, left by this instance's containerd"
+    kill -9 "$pid" 2>/dev/null || true
   done
   return 0
 }

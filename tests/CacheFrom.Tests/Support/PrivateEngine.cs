@@ -4,14 +4,14 @@ namespace CacheFrom.Tests.Support;
 
 /// <summary>
 /// A test engine of a test's own: scripts/engines.sh with its own state root in a temp directory,
-/// slot 9 and no registry, so the test can kill and restart it without disturbing the engine the
+/// slot 19 (kept for this; people and sessions use 0-9) and no registry, so the test can kill and restart it without disturbing the engine the
 /// rest of the suite shares. Disposing removes it (engines, mounts, state), also after a failure.
 /// </summary>
 internal sealed class PrivateEngine : IAsyncDisposable
 {
-    private const string Slot = "9";
+    private const string Slot = "19";
 
-    // Slot 9's bridges and subnets are machine-wide: one private instance at a time, across test runs.
+    // The slot's bridges and subnets are machine-wide: one private instance at a time, across test runs.
     private static readonly string SlotLockPath = Path.Combine(Path.GetTempPath(), $"cachefrom-engines-slot-{Slot}.lock");
 
     private readonly FileStream _slotLock;
