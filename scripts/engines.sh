@@ -119,12 +119,28 @@ engine_path() {
   esac
 }
 
-# The bridge is this instance's when it created it (the note in the engine's folder says so).
+# A dockerd alive on the bridge, whoever started it.
+bridge_in_use() {
+  local cmdline
+  for cmdline in /proc/[0-9]*/cmdline; do
+    tr '\0' ' ' <"$cmdline" 2>/dev/null | grep -q -- "--bridge $1 " && return 0
+  done
+  return 1
+}
+
+# The bridge is this instance's when it created it (the note in the engine's folder says so). One
+# that no live dockerd uses is an orphan of an engine that died with its machine or its state folder
+# (a killed run, a reboot of the sandbox) and is adopted; one in use is another instance's.
 make_bridge() {
   local name cidr note; name=$(bridge_name "$1"); cidr=$(bridge_cidr "$1"); note="$(engine_dir "$1")/bridge"
   if ip link show "$name" >/dev/null 2>&1; then
-    [ "$(cat "$note" 2>/dev/null)" = "$name" ] \
-      || die "bridge $name exists but is not this instance's: another instance uses slot $SLOT (choose another CACHEFROM_ENGINES_SLOT)"
+    if [ "$(cat "$note" 2>/dev/null)" != "$name" ]; then
+      bridge_in_use "$name" \
+        && die "bridge $name exists and a dockerd of another instance uses it: another instance uses slot $SLOT (choose another CACHEFROM_ENGINES_SLOT)"
+      log "bridge $name is left over from an engine that is gone; adopting it"
+      ip addr replace "$cidr" dev "$name"
+      echo "$name" >"$note"
+    fi
   else
     ip link add name "$name" type bridge
     ip addr add "$cidr" dev "$name"
