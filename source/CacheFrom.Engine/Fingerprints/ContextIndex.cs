@@ -286,7 +286,7 @@ internal sealed class ContextIndex
                 {
                     if (!excluded)
                         found.Add(new Draft(path, status.Kind, status.Mode, 0, null));
-                    if (!excluded || !CanSkip(ignore))
+                    if (!excluded || !ignore.CanSkipDirectory(path))
                         pending.Push(path);
                 }
                 else if (!excluded)
@@ -299,9 +299,6 @@ internal sealed class ContextIndex
 
         return found;
     }
-
-    // An excluded directory is walked only when a re-include ("!dir/keep") might bring something back.
-    private static bool CanSkip(DockerIgnore ignore) => !ignore.HasExceptions;
 
     private static (string? Hash, string? Error) Hash(string path, byte[] buffer)
     {

@@ -213,13 +213,10 @@ internal sealed class Fingerprinter
         switch (instruction.Keyword)
         {
             case "ARG":
+                // Declaring is not using: as in BuildKit, a value matters where a step reads it (and to every RUN after it).
                 foreach (var arg in instruction.Args)
-                {
-                    var value = ArgValue(arg, scope, read);
-                    scope.DeclareArg(arg.Name, value);
-                    read.Add(arg.Name);
-                }
-
+                    scope.DeclareArg(arg.Name, ArgValue(arg, scope));
+                read.Clear();
                 break;
             case "ENV":
                 foreach (var (key, value) in EnvPairs(instruction, before, read))
@@ -281,7 +278,7 @@ internal sealed class Fingerprinter
     }
 
     /// <summary>An ARG's value in BuildKit's order: the build arg, the platform's own args, the default, the global ARG's value; null for none.</summary>
-    private string? ArgValue(DockerfileArg arg, StageScope scope, List<string> read)
+    private string? ArgValue(DockerfileArg arg, StageScope scope)
     {
         if (_options.BuildArgs.TryGetValue(arg.Name, out var given))
             return given;
@@ -289,9 +286,7 @@ internal sealed class Fingerprinter
             return automatic;
         if (arg.Default is { } fallback)
         {
-            var expansion = DockerfileSubstitution.Expand(fallback, scope.Variables(), _dockerfile.EscapeCharacter);
-            read.AddRange(expansion.Variables);
-            return expansion.Value;
+            return DockerfileSubstitution.Expand(fallback, scope.Variables(), _dockerfile.EscapeCharacter).Value;
         }
 
         return _dockerfile.GlobalScope.TryGetValue(arg.Name, out var global) ? global : null;
