@@ -30,4 +30,20 @@ internal sealed class InstructionFingerprint
     public string? Unknown { get; init; }
 
     public InstructionInputs Inputs { get; init; } = new();
+
+    /// <summary>This run against the winner's record (set by the comparison): what changed, null when nothing did. Not kept in history.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Recording.MissExplanation? Change { get; set; }
+
+    /// <summary>The same, as the cache history keeps it: no step name, no comparison.</summary>
+    public InstructionFingerprint ForHistory() => new()
+    {
+        Index = Index,
+        Line = Line,
+        Keyword = Keyword,
+        Text = Text,
+        Fingerprint = Fingerprint,
+        Unknown = Unknown,
+        Inputs = Inputs,
+    };
 }

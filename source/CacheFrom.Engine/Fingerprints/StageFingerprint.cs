@@ -33,4 +33,17 @@ internal sealed class StageFingerprint
     public DateTimeOffset RecordedAt { get; init; }
 
     public IReadOnlyList<InstructionFingerprint> Instructions { get; init; } = [];
+
+    /// <summary>The same, as the cache history keeps it (<see cref="InstructionFingerprint.ForHistory"/>), recorded at <paramref name="at"/>.</summary>
+    public StageFingerprint ForHistory(DateTimeOffset at) => new()
+    {
+        Stage = Stage,
+        Fingerprint = Fingerprint,
+        Unknown = Unknown,
+        Builder = Builder,
+        Platform = Platform,
+        Directives = Directives,
+        RecordedAt = at,
+        Instructions = Instructions.Select(i => i.ForHistory()).ToList(),
+    };
 }

@@ -19,6 +19,9 @@ internal sealed class ResolveCacheStep : IPipelineStep
 
     public async Task ExecuteAsync(RunContext context, StepRecord record, CancellationToken cancellationToken)
     {
+        // The context is indexed and the base images resolved while the candidates are checked.
+        var fingerprints = RunFingerprinting.EnsureAsync(context, cancellationToken);
+
         // Transient registry faults are retried (bounded) before a candidate counts as unreadable.
         var retry = context.Retry;
         var registryProblem = (string?)null;
@@ -56,6 +59,11 @@ internal sealed class ResolveCacheStep : IPipelineStep
         // History travels with the cache; fetching it is part of the cost of fetching the cache.
         var history = await ReadHistoryAsync(context, askRegistry: registryProblem is null, cancellationToken).ConfigureAwait(false);
         context.Record.History = [.. history.Entries];
+        context.Record.HistoryFingerprints = [.. history.Fingerprints];
+
+        // What each winner was built from against this run: the skip decision and the reason of every miss.
+        if (await fingerprints.ConfigureAwait(false) is { } computed)
+            await RunFingerprinting.CompareAsync(context, computed, history.Fingerprints, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
