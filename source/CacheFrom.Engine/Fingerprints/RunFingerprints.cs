@@ -17,6 +17,9 @@ internal sealed class RunFingerprints
 
     public IReadOnlyList<StageFingerprint> Stages { get; }
 
+    /// <summary>The target platform the fingerprints are for, e.g. <c>linux/amd64</c>.</summary>
+    public string Platform => Stages.Count > 0 ? Stages[0].Platform : "";
+
     /// <summary>Image names the computation needed but was not given an identity for (they made their instructions unknowable).</summary>
     public IReadOnlyList<string> MissingImages { get; }
 

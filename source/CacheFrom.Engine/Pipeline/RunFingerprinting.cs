@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using CacheFrom.BuildContext;
+using CacheFrom.Configuration;
+using CacheFrom.Distribution;
 using CacheFrom.Fingerprints;
 using CacheFrom.Recording;
 using CacheFrom.References;
@@ -31,7 +33,7 @@ internal static class RunFingerprinting
             var fingerprints = first;
             if (first.MissingImages.Count > 0)
             {
-                var images = await new ImageResolver(context.Engine, context.Retry, CredentialsFor(context)).ResolveAsync(first.MissingImages, cancellationToken).ConfigureAwait(false);
+                var images = await new ImageResolver(context.Engine, context.Registry, CredentialsFor(context)).ResolveAsync(first.MissingImages, cancellationToken).ConfigureAwait(false);
                 foreach (var unresolved in images.Values.Where(i => i.Digest is null))
                     context.Logger.Warning("The image {Image} could not be resolved ({Reason}); the steps that use it count as changed", unresolved.Name, unresolved.Problem);
                 fingerprints = Fingerprinter.Compute(context.Dockerfile, options, index, images, now);
@@ -48,7 +50,7 @@ internal static class RunFingerprinting
             }
 
             context.Logger.Information(
-                "Fingerprints: context indexed ({Files} files, {Bytes} bytes) in {IndexMs:0} ms; {Stages} in {Milliseconds:0} ms",
+                "Fingerprints: context indexed ({Files} files, {Bytes} bytes) in {IndexMs:0} ms; {Stages:l} in {Milliseconds:0} ms",
                 index.FileCount, index.TotalBytes, index.Elapsed.TotalMilliseconds,
                 string.Join(", ", fingerprints.Stages.Select(s => $"{s.Stage} {(s.Fingerprint is null ? "unknowable" : FingerprintWriter.Short(s.Fingerprint))}")),
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -71,7 +73,7 @@ internal static class RunFingerprinting
     public static async Task CompareAsync(RunContext context, RunFingerprints fingerprints, IReadOnlyCollection<StageFingerprint> history, CancellationToken cancellationToken)
     {
         var changes = new Dictionary<string, MissExplanation?>(StringComparer.OrdinalIgnoreCase);
-        var labels = await Task.WhenAll(context.Stages.Select(stage => WinnerFingerprintAsync(context, stage, cancellationToken))).ConfigureAwait(false);
+        var labels = await Task.WhenAll(context.Stages.Select(stage => WinnerFingerprintAsync(context, stage, fingerprints.Platform, cancellationToken))).ConfigureAwait(false);
         foreach (var (stage, label) in context.Stages.Zip(labels))
         {
             var record = context.StageRecord(stage);
@@ -92,26 +94,39 @@ internal static class RunFingerprinting
         }
     }
 
-    /// <summary>The label on the winner: read from the engine when it holds the image (a tarball load, a classic pull), else unknown here.</summary>
-    private static async Task<string?> WinnerFingerprintAsync(RunContext context, StageImage stage, CancellationToken cancellationToken)
+    /// <summary>
+    /// The label on the winner: from the engine when it holds the image (a tarball load, a classic
+    /// pull), else from its config in the registry (manifest and config blob, no layer).
+    /// </summary>
+    private static async Task<string?> WinnerFingerprintAsync(RunContext context, StageImage stage, string platform, CancellationToken cancellationToken)
     {
-        if (context.StageRecord(stage).Winner is not { } winner)
+        var record = context.StageRecord(stage);
+        if (record.Winner is not { } winner)
             return null;
         try
         {
-            var local = await context.Engine.InspectLocalAsync(winner, cancellationToken).ConfigureAwait(false);
-            return local?.Labels.GetValueOrDefault(FingerprintLabel.Name);
+            if (await context.Engine.InspectLocalAsync(winner, cancellationToken).ConfigureAwait(false) is { } local)
+                return local.Labels.GetValueOrDefault(FingerprintLabel.Name);
+            if (!record.Candidates.Any(c => c.Reference == winner && c.Exists && c.Source == "registry"))
+                return null;
+            var reference = stage.Candidates.First(c => c.ToString() == winner);
+            var config = await context.Registry.ReadImageConfigAsync(RegistryRepository.Of(reference), reference.Tag, context.Settings.Credentials, ParsePlatform(platform), cancellationToken)
+                .ConfigureAwait(false);
+            return config?.Labels.GetValueOrDefault(FingerprintLabel.Name);
         }
-        catch (CacheFromException exception)
+        catch (Exception exception) when (exception is CacheFromException or HttpRequestException or TimeoutException)
         {
-            context.Logger.Debug("Could not read the fingerprint label of {Winner}: {Reason}", winner, exception.Message);
+            context.Logger.Warning("Could not read what {Winner} was built from ({Reason}); its stage counts as changed", winner, exception.Message);
             return null;
         }
     }
 
-    /// <summary>This image's registry gets the run's credentials; any other registry, the Docker config file's.</summary>
-    private static Func<ImageReference, Configuration.RegistryCredentials?> CredentialsFor(RunContext context) =>
+    private static Platform? ParsePlatform(string platform) =>
+        platform.Split('/') is [var os, var architecture, .. var rest] ? new Platform(os, architecture, rest.FirstOrDefault()) : null;
+
+    /// <summary>This image's registry gets the run's credentials; any other registry, the Docker config's (looked up only when asked).</summary>
+    private static Func<ImageReference, RegistryCredentials?> CredentialsFor(RunContext context) =>
         reference => reference.RegistryKey == context.Settings.Image.RegistryKey
             ? context.Settings.Credentials
-            : Configuration.DockerConfigCredentials.Find(reference.RegistryKey, Configuration.EnvironmentSnapshot.Current());
+            : DockerConfigCredentials.Find(reference.RegistryKey, EnvironmentSnapshot.Current()).Credentials;
 }
