@@ -58,7 +58,7 @@ internal static class FingerprintComparer
         var old = index < recorded.Instructions.Count ? recorded.Instructions[index] : null;
         if (old is null)
             return MissExplanation.Simple(MissKind.InstructionChanged, $"a new instruction (the cache image's stage had {recorded.Instructions.Count})");
-        if (old.Fingerprint == instruction.Fingerprint)
+        if (old.Fingerprint is not null && FingerprintWriter.Short(old.Fingerprint) == FingerprintWriter.Short(instruction.Fingerprint!))
             return null;
 
         var own = Own(current, run, recorded, instruction, old, sourceChange);

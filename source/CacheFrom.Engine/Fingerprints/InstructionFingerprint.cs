@@ -35,14 +35,17 @@ internal sealed class InstructionFingerprint
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Recording.MissExplanation? Change { get; set; }
 
-    /// <summary>The same, as the cache history keeps it: no step name, no comparison.</summary>
+    /// <summary>
+    /// The same, as the cache history keeps it: no step name, no comparison, a short fingerprint
+    /// (enough to tell which step changed; only a stage's full fingerprint decides anything).
+    /// </summary>
     public InstructionFingerprint ForHistory() => new()
     {
         Index = Index,
         Line = Line,
         Keyword = Keyword,
         Text = Text,
-        Fingerprint = Fingerprint,
+        Fingerprint = Fingerprint is null ? null : FingerprintWriter.Short(Fingerprint),
         Unknown = Unknown,
         Inputs = Inputs,
     };

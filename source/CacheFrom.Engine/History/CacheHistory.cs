@@ -21,7 +21,9 @@ internal sealed class CacheHistory
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
+        // It travels with every run's cache: no indentation, no needless escapes (it is never embedded in HTML).
+        WriteIndented = false,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>Fingerprint records kept per stage: the stage images of this tag and its fallbacks, a few runs back.</summary>
