@@ -25,7 +25,7 @@ internal static class RunFingerprinting
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var index = await ContextIndex.BuildAsync(context.Settings.Context, DockerIgnore.Load(context.Settings.Context), cancellationToken).ConfigureAwait(false);
+            var index = await ContextIndex.BuildAsync(context.Settings.Context, IgnoreRules(context), cancellationToken).ConfigureAwait(false);
             var platform = await context.Engine.PlatformAsync(cancellationToken).ConfigureAwait(false);
             var options = new FingerprintOptions(context.Settings.Builder, platform, context.Settings.BuildArgs);
             var now = context.Record.StartedAt;
@@ -123,6 +123,20 @@ internal static class RunFingerprinting
 
     private static Platform? ParsePlatform(string platform) =>
         platform.Split('/') is [var os, var architecture, .. var rest] ? new Platform(os, architecture, rest.FirstOrDefault()) : null;
+
+    /// <summary>
+    /// The rules the build's context goes through: a BuildKit session streams it with the
+    /// Dockerfile's own <c>NAME.dockerignore</c> when there is one; the tar body (the classic
+    /// builder, BuildKit without a session) is made with the context's <c>.dockerignore</c>.
+    /// </summary>
+    private static DockerIgnore IgnoreRules(RunContext context)
+    {
+        var settings = context.Settings;
+        var file = settings.Builder == BuilderKind.BuildKit && context.Sessions is not null
+            ? ContextPaths.BuildKitIgnoreFile(settings.Context, settings.DockerFile)
+            : Path.Combine(settings.Context, ".dockerignore");
+        return file is not null && File.Exists(file) ? DockerIgnore.Parse(File.ReadAllLines(file), file) : DockerIgnore.Empty;
+    }
 
     /// <summary>This image's registry gets the run's credentials; any other registry, the Docker config's (looked up only when asked).</summary>
     private static Func<ImageReference, RegistryCredentials?> CredentialsFor(RunContext context) =>
