@@ -29,6 +29,7 @@ internal static class FingerprintComparer
             return new StageComparison(current.Stage, current.Fingerprint, winner, winnerFingerprint, changes, null);
         }
 
+        var matched = -1;
         foreach (var instruction in current.Instructions)
         {
             if (instruction.Fingerprint is null)
@@ -40,7 +41,7 @@ internal static class FingerprintComparer
             else if (recorded is null)
                 changes.Add(MissExplanation.Simple(MissKind.NoHistory, $"the cache history has no record of what {winner} was built from"));
             else
-                changes.Add(Instruction(current, run, recorded, instruction, changes, sourceChange));
+                changes.Add(Instruction(current, run, recorded, instruction, Counterpart(current, recorded, instruction, ref matched), changes, sourceChange));
         }
 
         var first = changes.FirstOrDefault(c => c is not null);
@@ -51,13 +52,41 @@ internal static class FingerprintComparer
     private static MissExplanation Fallback(StageFingerprint current, string? winner, string? winnerFingerprint) =>
         MissExplanation.Simple(MissKind.BuilderChanged, $"the stage's fingerprint {Short(current.Fingerprint)} differs from the one {winner} carries ({Short(winnerFingerprint)})");
 
-    private static MissExplanation? Instruction(StageFingerprint current, RunFingerprints run, StageFingerprint recorded, InstructionFingerprint instruction,
-        List<MissExplanation?> earlier, Func<string, MissExplanation?> sourceChange)
+    /// <summary>
+    /// The recorded instruction this one is compared with: the same position when the text is the
+    /// same there, else the next recorded one with the same text (lines were added or removed above
+    /// it), else the same position; null when that recorded instruction moved further down (this one
+    /// is new) or the record has no instruction there.
+    /// </summary>
+    private static InstructionFingerprint? Counterpart(StageFingerprint current, StageFingerprint recorded, InstructionFingerprint instruction, ref int matched)
     {
         var index = instruction.Index;
-        var old = index < recorded.Instructions.Count ? recorded.Instructions[index] : null;
+        var same = index < recorded.Instructions.Count ? recorded.Instructions[index] : null;
+        if (same is not null && same.Inputs.Text == instruction.Inputs.Text && same.Keyword == instruction.Keyword)
+        {
+            matched = index;
+            return same;
+        }
+
+        var after = matched;
+        var moved = recorded.Instructions.FirstOrDefault(r => r.Index > after && r.Inputs.Text == instruction.Inputs.Text && r.Keyword == instruction.Keyword);
+        if (moved is not null)
+        {
+            matched = moved.Index;
+            return moved;
+        }
+
+        if (same is not null && current.Instructions.Any(c => c.Index > index && c.Inputs.Text == same.Inputs.Text))
+            return null;
+        return same;
+    }
+
+    private static MissExplanation? Instruction(StageFingerprint current, RunFingerprints run, StageFingerprint recorded, InstructionFingerprint instruction,
+        InstructionFingerprint? old, List<MissExplanation?> earlier, Func<string, MissExplanation?> sourceChange)
+    {
+        var index = instruction.Index;
         if (old is null)
-            return MissExplanation.Simple(MissKind.InstructionChanged, $"a new instruction (the cache image's stage had {recorded.Instructions.Count})");
+            return MissExplanation.Simple(MissKind.InstructionChanged, "a new instruction (the cache image's stage did not have it there)");
         if (old.Fingerprint is not null && FingerprintWriter.Short(old.Fingerprint) == FingerprintWriter.Short(instruction.Fingerprint!))
             return null;
 

@@ -66,14 +66,13 @@ internal static class RunFingerprinting
     }
 
     /// <summary>
-    /// Each stage against its winner: the fingerprint the winner carries (its label), the record of
+    /// Each stage against its winner: the fingerprint the winner carries (<paramref name="labels"/>, by stage), the record of
     /// it in <paramref name="history"/>, and per instruction what changed. Stored on the stage records
     /// and on the record's fingerprints, where the reports find it after the builds.
     /// </summary>
-    public static async Task CompareAsync(RunContext context, RunFingerprints fingerprints, IReadOnlyCollection<StageFingerprint> history, CancellationToken cancellationToken)
+    public static void Compare(RunContext context, RunFingerprints fingerprints, IReadOnlyList<string?> labels, IReadOnlyCollection<StageFingerprint> history)
     {
         var changes = new Dictionary<string, MissExplanation?>(StringComparer.OrdinalIgnoreCase);
-        var labels = await Task.WhenAll(context.Stages.Select(stage => WinnerFingerprintAsync(context, stage, fingerprints.Platform, cancellationToken))).ConfigureAwait(false);
         foreach (var (stage, label) in context.Stages.Zip(labels))
         {
             var record = context.StageRecord(stage);
@@ -92,6 +91,14 @@ internal static class RunFingerprinting
             else
                 context.Logger.Information("Stage {Stage}: changed since its cache image: {Reason}", stage.Name, comparison.Change?.Summary);
         }
+    }
+
+    /// <summary>The fingerprint each stage's winner carries (null: no winner, or no label), in stage order; read in parallel.</summary>
+    public static async Task<IReadOnlyList<string?>> WinnerFingerprintsAsync(RunContext context, Task<RunFingerprints?> fingerprints, CancellationToken cancellationToken)
+    {
+        if (await fingerprints.ConfigureAwait(false) is not { } computed)
+            return context.Stages.Select(_ => (string?)null).ToList();
+        return await Task.WhenAll(context.Stages.Select(stage => WinnerFingerprintAsync(context, stage, computed.Platform, cancellationToken))).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -140,6 +140,21 @@ public sealed class FingerprintComparerTests
     }
 
     [Test]
+    public async Task An_inserted_instruction_is_new_and_the_unchanged_ones_after_it_only_follow_it()
+    {
+        using var context = Context();
+        var then = await context.FingerprintAsync(Dockerfile);
+        var now = await context.FingerprintAsync(Dockerfile.Replace("WORKDIR /app\n", "WORKDIR /app\nRUN echo inserted\n", StringComparison.Ordinal));
+
+        var final = Compare(then, now)["final"];
+
+        Assert.That(final.Instructions, Has.Count.EqualTo(6));
+        Assert.That(final.Instructions[2]!.Summary, Does.StartWith("a new instruction"));
+        Assert.That(final.Instructions.Skip(3).Select(i => i!.Kind), Has.All.EqualTo(MissKind.EarlierStepMissed), "COPY --from, COPY app/, RUN: moved down, not changed");
+        Assert.That(final.Instructions[5]!.EarlierLine, Is.EqualTo(9));
+    }
+
+    [Test]
     public async Task No_winner_no_label_no_history_and_unknowable_inputs_each_say_so()
     {
         using var context = Context();

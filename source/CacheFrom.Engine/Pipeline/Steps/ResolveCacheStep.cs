@@ -56,6 +56,9 @@ internal sealed class ResolveCacheStep : IPipelineStep
 
         await PullWinnersAsync(context, retry, record, cancellationToken).ConfigureAwait(false);
 
+        // What the winners were built from is read while the history is.
+        var labels = RunFingerprinting.WinnerFingerprintsAsync(context, fingerprints, cancellationToken);
+
         // History travels with the cache; fetching it is part of the cost of fetching the cache.
         var history = await ReadHistoryAsync(context, askRegistry: registryProblem is null, cancellationToken).ConfigureAwait(false);
         context.Record.History = [.. history.Entries];
@@ -63,7 +66,7 @@ internal sealed class ResolveCacheStep : IPipelineStep
 
         // What each winner was built from against this run: the skip decision and the reason of every miss.
         if (await fingerprints.ConfigureAwait(false) is { } computed)
-            await RunFingerprinting.CompareAsync(context, computed, history.Fingerprints, cancellationToken).ConfigureAwait(false);
+            RunFingerprinting.Compare(context, computed, await labels.ConfigureAwait(false), history.Fingerprints);
     }
 
     /// <summary>
