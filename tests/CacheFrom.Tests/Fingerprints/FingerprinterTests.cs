@@ -170,6 +170,18 @@ public sealed class FingerprinterTests
         Assert.That(run.Stage("final")!.Instructions[0].Fingerprint, Is.Not.Null);
     }
 
+    [Test]
+    public async Task A_base_image_that_cannot_be_resolved_makes_its_stage_unknowable()
+    {
+        using var context = SampleContext();
+        var images = new Dictionary<string, ImageIdentity> { ["gone:1"] = ImageIdentity.Unresolved("gone:1", "gone:1 is neither on the engine nor in its registry") };
+        var run = await context.FingerprintAsync("FROM gone:1\nRUN echo hi\n", images: images);
+
+        Assert.That(run.Stages[0].Fingerprint, Is.Null);
+        Assert.That(run.Stages[0].Instructions[0].Unknown, Is.EqualTo("the base image gone:1 could not be resolved (gone:1 is neither on the engine nor in its registry)"));
+        Assert.That(run.Stages[0].Unknown, Does.Contain("line 1"));
+    }
+
     [TestCase("docker/dockerfile:1", true)]
     [TestCase("docker.io/docker/dockerfile:1.7-labs", true)]
     [TestCase("docker/dockerfile@sha256:ac85f380a63b13dfcefa89046420e1781752bab202122f8f50032edf31be0021", true)]
