@@ -3,6 +3,7 @@ using CacheFrom.BuildContext;
 using CacheFrom.Configuration;
 using CacheFrom.Distribution;
 using CacheFrom.Fingerprints;
+using CacheFrom.History;
 using CacheFrom.Recording;
 using CacheFrom.References;
 
@@ -70,7 +71,7 @@ internal static class RunFingerprinting
     /// it in <paramref name="history"/>, and per instruction what changed. Stored on the stage records
     /// and on the record's fingerprints, where the reports find it after the builds.
     /// </summary>
-    public static void Compare(RunContext context, RunFingerprints fingerprints, IReadOnlyList<string?> labels, IReadOnlyCollection<StageFingerprint> history)
+    public static void Compare(RunContext context, RunFingerprints fingerprints, IReadOnlyList<string?> labels, CacheHistory history)
     {
         var changes = new Dictionary<string, MissExplanation?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (stage, label) in context.Stages.Zip(labels))
@@ -78,7 +79,7 @@ internal static class RunFingerprinting
             var record = context.StageRecord(stage);
             if (fingerprints.Stage(stage.Name) is not { } current)
                 continue;
-            var recorded = label is null ? null : history.FirstOrDefault(h => h.Fingerprint == label && string.Equals(h.Stage, stage.Name, StringComparison.OrdinalIgnoreCase));
+            var recorded = label is null ? null : history.Find(stage.Name, label);
             var comparison = FingerprintComparer.Compare(current, fingerprints, record.Winner, label, recorded, name => changes.GetValueOrDefault(name));
             changes[stage.Name] = comparison.Change;
             for (var i = 0; i < current.Instructions.Count; i++)

@@ -66,7 +66,7 @@ internal sealed class ResolveCacheStep : IPipelineStep
 
         // What each winner was built from against this run: the skip decision and the reason of every miss.
         if (await fingerprints.ConfigureAwait(false) is { } computed)
-            RunFingerprinting.Compare(context, computed, await labels.ConfigureAwait(false), history.Fingerprints);
+            RunFingerprinting.Compare(context, computed, await labels.ConfigureAwait(false), history);
     }
 
     /// <summary>
