@@ -72,6 +72,14 @@ internal sealed class DockerEngine : IAsyncDisposable
     public Task<RemoteImage?> InspectRemoteAsync(ImageReference reference, RegistryCredentials? credentials, CancellationToken cancellationToken = default) =>
         _distribution.InspectRemoteAsync(reference, credentials, cancellationToken);
 
+    /// <summary>The engine's image under that reference or id (id, repo digests, labels), or null.</summary>
+    public Task<LocalImage?> InspectLocalAsync(string reference, CancellationToken cancellationToken = default) =>
+        _images.InspectAsync(reference, cancellationToken);
+
+    /// <summary>The platform the engine builds for when none is asked, e.g. <c>linux/amd64</c>.</summary>
+    public Task<string> PlatformAsync(CancellationToken cancellationToken = default) =>
+        SystemOperations.PlatformAsync(_connection, cancellationToken);
+
     /// <summary>True when the engine has an image under that reference or id.</summary>
     public Task<bool> ExistsLocallyAsync(string reference, CancellationToken cancellationToken = default) =>
         _images.ExistsAsync(reference, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CacheFrom.Fingerprints;
 using CacheFrom.Recording;
 
 namespace CacheFrom.History;
@@ -20,17 +21,27 @@ internal sealed class CacheHistory
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
+        // It travels with every run's cache: no indentation, no needless escapes (it is never embedded in HTML).
+        WriteIndented = false,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private readonly Dictionary<InstructionKey, CacheHistoryEntry> _entries;
+    /// <summary>Fingerprint records kept per stage: the stage images of this tag and its fallbacks, a few runs back.</summary>
+    public const int MaxFingerprintsPerStage = 6;
 
-    public CacheHistory(IEnumerable<CacheHistoryEntry> entries)
+    /// <summary>Fingerprint records kept in all.</summary>
+    public const int MaxFingerprints = 48;
+
+    private readonly Dictionary<InstructionKey, CacheHistoryEntry> _entries;
+    private readonly List<StageFingerprint> _fingerprints;
+
+    public CacheHistory(IEnumerable<CacheHistoryEntry> entries, IEnumerable<StageFingerprint>? fingerprints = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         _entries = [];
         foreach (var entry in entries)
             _entries[entry.Key] = entry;
+        _fingerprints = [.. fingerprints ?? []];
     }
 
     public static CacheHistory Empty { get; } = new([]);
@@ -44,6 +55,12 @@ internal sealed class CacheHistory
     public int Count => _entries.Count;
 
     public IReadOnlyCollection<CacheHistoryEntry> Entries => _entries.Values;
+
+    /// <summary>
+    /// What stage images were built from: per stage and fingerprint, every instruction's fingerprint
+    /// and inputs summary (short hashes only), so a later run can say why it missed. Newest first.
+    /// </summary>
+    public IReadOnlyCollection<StageFingerprint> Fingerprints => _fingerprints;
 
     public TimeSpan? ColdDuration(InstructionKey key) =>
         _entries.TryGetValue(key, out var entry) ? TimeSpan.FromSeconds(entry.ColdSeconds) : null;
@@ -90,19 +107,53 @@ internal sealed class CacheHistory
             }
         }
 
-        return new CacheHistory(merged.Values
-            .OrderByDescending(e => e.UsedAt)
-            .Take(MaxEntries)
-            .OrderBy(e => e.Stage, StringComparer.Ordinal)
-            .ThenBy(e => e.Instruction, StringComparer.Ordinal)
-            .ThenBy(e => e.Occurrence))
+        var (fingerprints, learned) = MergeFingerprints(record, now);
+        return new CacheHistory(
+            merged.Values
+                .OrderByDescending(e => e.UsedAt)
+                .Take(MaxEntries)
+                .OrderBy(e => e.Stage, StringComparer.Ordinal)
+                .ThenBy(e => e.Instruction, StringComparer.Ordinal)
+                .ThenBy(e => e.Occurrence),
+            fingerprints)
         {
-            HasNewMeasurements = measured,
+            HasNewMeasurements = measured || learned,
         };
     }
 
+    /// <summary>
+    /// The run's known stage fingerprints go first (one record per stage and fingerprint; a stage
+    /// that matched an older record makes it the newest), then the older ones, bounded per stage
+    /// and in all. Learned: the run recorded a fingerprint the history did not have.
+    /// </summary>
+    private (List<StageFingerprint> Fingerprints, bool Learned) MergeFingerprints(RunRecord record, DateTimeOffset now)
+    {
+        var result = new List<StageFingerprint>();
+        var learned = false;
+        foreach (var stage in record.Fingerprints.Where(s => s.Fingerprint is not null))
+        {
+            learned |= !_fingerprints.Any(f => f.Stage == stage.Stage && f.Fingerprint == stage.Fingerprint);
+            result.Add(stage.ForHistory(now));
+        }
+
+        foreach (var old in _fingerprints.OrderByDescending(f => f.RecordedAt))
+        {
+            if (result.Any(f => f.Stage == old.Stage && f.Fingerprint == old.Fingerprint))
+                continue;
+            if (result.Count(f => f.Stage == old.Stage) >= MaxFingerprintsPerStage || result.Count >= MaxFingerprints)
+                continue;
+            result.Add(old);
+        }
+
+        return (result, learned);
+    }
+
+    /// <summary>The record of what the stage image carrying <paramref name="fingerprint"/> was built from, or null.</summary>
+    public StageFingerprint? Find(string stage, string fingerprint) =>
+        _fingerprints.FirstOrDefault(f => f.Fingerprint == fingerprint && string.Equals(f.Stage, stage, StringComparison.OrdinalIgnoreCase));
+
     public string ToJson() =>
-        JsonSerializer.Serialize(new HistoryDocument(CurrentSchemaVersion, [.. Entries]), JsonOptions);
+        JsonSerializer.Serialize(new HistoryDocument(CurrentSchemaVersion, [.. Entries], _fingerprints.Count == 0 ? null : [.. _fingerprints]), JsonOptions);
 
     /// <summary>Reads a history document; throws <see cref="JsonException"/> (or <see cref="InvalidDataException"/> for a newer schema).</summary>
     public static CacheHistory FromJson(string json)
@@ -111,12 +162,16 @@ internal sealed class CacheHistory
             ?? throw new JsonException("the history document is empty");
         if (document.SchemaVersion != CurrentSchemaVersion)
             throw new InvalidDataException($"history schema version {document.SchemaVersion} is not {CurrentSchemaVersion}");
-        return new CacheHistory(document.Entries.Where(e => e is { Stage: not null, Instruction: not null } && e.ColdSeconds >= 0));
+        return new CacheHistory(
+            document.Entries.Where(e => e is { Stage: not null, Instruction: not null } && e.ColdSeconds >= 0),
+            (document.Fingerprints ?? []).Where(f => f is { Stage: not null, Fingerprint: not null, Instructions: not null }));
     }
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
+    // Fingerprints were added within schema version 1: earlier readers ignore the field, and read the rest as before.
     private sealed record HistoryDocument(
         [property: JsonPropertyName("schemaVersion")] int SchemaVersion,
-        [property: JsonPropertyName("entries")] List<CacheHistoryEntry> Entries);
+        [property: JsonPropertyName("entries")] List<CacheHistoryEntry> Entries,
+        [property: JsonPropertyName("fingerprints"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<StageFingerprint>? Fingerprints);
 }

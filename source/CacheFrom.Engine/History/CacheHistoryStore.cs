@@ -189,11 +189,13 @@ internal sealed class CacheHistoryStore
         return CacheHistory.Empty;
     }
 
-    /// <summary>Newest measurement wins when both the tarball and the registry know an instruction.</summary>
+    /// <summary>Newest measurement wins when both the tarball and the registry know an instruction; fingerprint records of both are kept.</summary>
     private static CacheHistory Combine(CacheHistory first, CacheHistory second) =>
-        first.Count == 0 ? second
-        : second.Count == 0 ? first
-        : new CacheHistory(first.Entries.Concat(second.Entries).GroupBy(e => e.Key).Select(g => g.MaxBy(e => e.ObservedAt)!));
+        first.Count == 0 && first.Fingerprints.Count == 0 ? second
+        : second.Count == 0 && second.Fingerprints.Count == 0 ? first
+        : new CacheHistory(
+            first.Entries.Concat(second.Entries).GroupBy(e => e.Key).Select(g => g.MaxBy(e => e.ObservedAt)!),
+            first.Fingerprints.Concat(second.Fingerprints).GroupBy(f => (f.Stage, f.Fingerprint)).Select(g => g.MaxBy(f => f.RecordedAt)!));
 
     private static bool IsReadFailure(Exception exception) =>
         IsRegistryFailure(exception) || exception is IOException or UnauthorizedAccessException or JsonException or InvalidDataException or FormatException;

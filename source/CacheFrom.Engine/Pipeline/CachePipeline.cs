@@ -2,6 +2,7 @@ using CacheFrom.Configuration;
 using CacheFrom.Distribution;
 using CacheFrom.Docker;
 using CacheFrom.Dockerfiles;
+using CacheFrom.Fingerprints;
 using CacheFrom.History;
 using CacheFrom.Lint;
 using CacheFrom.Pipeline.Steps;
@@ -164,6 +165,7 @@ public sealed class CachePipeline : IAsyncDisposable
     public async Task<ReportFiles?> WriteReportAsync(CancellationToken cancellationToken = default)
     {
         new CacheHistory(Record.History).Apply(Record);
+        MissExplanations.Apply(Record);
         await _store.SaveAsync(Record, cancellationToken).ConfigureAwait(false);
         try
         {

@@ -2,6 +2,7 @@ using CacheFrom.Configuration;
 using CacheFrom.Distribution;
 using CacheFrom.Docker;
 using CacheFrom.Dockerfiles;
+using CacheFrom.Fingerprints;
 using CacheFrom.History;
 using CacheFrom.Lint;
 using CacheFrom.Recording;
@@ -16,6 +17,8 @@ namespace CacheFrom.Pipeline;
 /// <summary>What every step of one run works with. The run's state itself lives in <see cref="Record"/>.</summary>
 internal sealed class RunContext
 {
+    private (string RunId, RunFingerprints Fingerprints)? _fingerprints;
+
     public required CacheFromSettings Settings { get; init; }
 
     public required DockerEngine Engine { get; init; }
@@ -47,7 +50,13 @@ internal sealed class RunContext
     public RetryExecutor Retry => new(Settings.Retry, TimeProvider.System, Logger);
 
     /// <summary>What history knew before this run, plus this run's cold durations: what the next run reads.</summary>
-    public CacheHistory UpdatedHistory() => new CacheHistory(Record.History).Merge(Record);
+    public CacheHistory UpdatedHistory() => new CacheHistory(Record.History, Record.HistoryFingerprints).Merge(Record);
+
+    /// <summary>The fingerprints computed for the current run in this process, or null (a new run recomputes: files may have changed).</summary>
+    public RunFingerprints? CurrentFingerprints() =>
+        _fingerprints is { } kept && kept.RunId == Record.RunId ? kept.Fingerprints : null;
+
+    public void KeepFingerprints(RunFingerprints fingerprints) => _fingerprints = (Record.RunId, fingerprints);
 
     public StageRecord StageRecord(StageImage stage) =>
         Record.Stages.First(s => s.Name == stage.Name);

@@ -1,5 +1,6 @@
 using CacheFrom.Configuration;
 using CacheFrom.Docker.Build;
+using CacheFrom.Fingerprints;
 using CacheFrom.Recording;
 using CacheFrom.Sessions;
 
@@ -11,6 +12,7 @@ internal sealed class StageBuilder(RunContext context)
     public async Task BuildAsync(StageImage stage, PipelineStep step, CancellationToken cancellationToken)
     {
         var settings = context.Settings;
+        var fingerprint = await FingerprintAsync(stage, cancellationToken).ConfigureAwait(false);
         var session = await OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -22,6 +24,7 @@ internal sealed class StageBuilder(RunContext context)
                 Tags = [stage.Image.ToString()],
                 CacheFrom = CacheSources(stage),
                 BuildArgs = settings.BuildArgs,
+                Labels = fingerprint is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [FingerprintLabel.Name] = fingerprint },
                 Builder = settings.Builder,
                 InlineCache = true,
                 SessionId = session?.Id,
@@ -71,6 +74,17 @@ internal sealed class StageBuilder(RunContext context)
             if (session is not null)
                 await session.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The stage's fingerprint for its label (the next run compares with it without pulling):
+    /// ResolveCache computed it; a run that skipped ResolveCache computes it here.
+    /// </summary>
+    private async Task<string?> FingerprintAsync(StageImage stage, CancellationToken cancellationToken)
+    {
+        if (context.Record.Fingerprints.Count == 0)
+            await RunFingerprinting.EnsureAsync(context, cancellationToken).ConfigureAwait(false);
+        return context.StageRecord(stage).Fingerprint;
     }
 
     /// <summary>

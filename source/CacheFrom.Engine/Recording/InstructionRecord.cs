@@ -34,4 +34,8 @@ public sealed class InstructionRecord
     /// <summary>Cold duration from cache history (for a cached instruction), or null when unknown.</summary>
     [JsonInclude]
     public TimeSpan? ColdDuration { get; internal set; }
+
+    /// <summary>For a built instruction: why it missed the cache, from the fingerprints; null for a cached one or when nothing could tell.</summary>
+    [JsonInclude]
+    public MissExplanation? Miss { get; internal set; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CacheFrom.Configuration;
+using CacheFrom.Fingerprints;
 using CacheFrom.History;
 using CacheFrom.Reporting;
 
@@ -49,6 +50,14 @@ public sealed class RunRecord
     /// <summary>The cache history that came with the cache (read by ResolveCache): cold durations of earlier runs.</summary>
     [JsonInclude]
     internal List<CacheHistoryEntry> History { get; set; } = [];
+
+    /// <summary>The stage fingerprints that came with the cache history (what earlier runs' stage images were built from).</summary>
+    [JsonInclude]
+    internal List<StageFingerprint> HistoryFingerprints { get; set; } = [];
+
+    /// <summary>This run's fingerprints of every stage the final image needs, each instruction compared with its winner's record.</summary>
+    [JsonInclude]
+    internal List<StageFingerprint> Fingerprints { get; set; } = [];
 
     /// <summary>The preflight lint's findings; null until the run's first step records them.</summary>
     [JsonInclude]

@@ -29,4 +29,28 @@ public sealed class StageRecord
 
     [JsonInclude]
     public string? ImageId { get; internal set; }
+
+    /// <summary>This run's fingerprint of the stage (what its result depends on), or null when some input can't be known.</summary>
+    [JsonInclude]
+    public string? Fingerprint { get; internal set; }
+
+    /// <summary>Why <see cref="Fingerprint"/> is null: the first input that can't be known.</summary>
+    [JsonInclude]
+    public string? FingerprintUnknown { get; internal set; }
+
+    /// <summary>The fingerprint the winner carries (its <c>org.cachefrom.fingerprint</c> label), or null.</summary>
+    [JsonInclude]
+    public string? WinnerFingerprint { get; internal set; }
+
+    /// <summary>True once this run's fingerprints were compared with the winner's (ResolveCache).</summary>
+    [JsonInclude]
+    public bool Compared { get; internal set; }
+
+    /// <summary>Why the stage is not unchanged since its winner was built (its first changed instruction, or no cache, no record, unknowable); null when unchanged or not compared.</summary>
+    [JsonInclude]
+    public MissExplanation? Change { get; internal set; }
+
+    /// <summary>This run's fingerprint is known and equals the winner's: the winner was built from exactly these inputs.</summary>
+    [JsonIgnore]
+    public bool InputsUnchanged => Fingerprint is not null && Fingerprint == WinnerFingerprint;
 }

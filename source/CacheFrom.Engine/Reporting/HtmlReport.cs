@@ -127,7 +127,8 @@ internal static class HtmlReport
             var text = $"{instruction.Stage}: {instruction.Text}";
             Label(rows, y, text.Length > 40 ? text[..39] + "…" : text, "instruction", text);
             var tip = $"{text}\n{state}, {ReportFormat.Seconds(instruction.Duration)}"
-                + (instruction.ColdDuration is { } cold ? $", cold {ReportFormat.Seconds(cold)}" : "");
+                + (instruction.ColdDuration is { } cold ? $", cold {ReportFormat.Seconds(cold)}" : "")
+                + (instruction.Miss is { } miss ? $"\nwhy: {miss.Summary}" : "");
             // Outlines of trivial steps (WORKDIR, small COPY) would only clutter the chart.
             if (instruction.Cached && !repeat && instruction.ColdDuration is { } coldDuration && coldDuration >= MinimumOutline)
             {
@@ -233,14 +234,28 @@ internal static class HtmlReport
             html.Append("</td></tr>\n");
         }
 
-        html.Append("</table>\n<h2>Instructions</h2>\n<table>\n<tr><th>Build</th><th>Stage</th><th>Instruction</th><th>Cached</th><th>Duration</th><th>Cold duration</th></tr>\n");
+        html.Append("</table>\n");
+        var misses = MissLine.Of(record);
+        if (misses.Count > 0)
+        {
+            html.Append("<h2>Why it built</h2>\n<table>\n<tr><th>Stage</th><th>Instruction</th><th>Why</th></tr>\n");
+            foreach (var miss in misses)
+            {
+                html.Append("<tr><td>").Append(E(miss.Stage)).Append("</td><td><code>").Append(E(miss.Instruction)).Append("</code></td><td>")
+                    .Append(E(miss.Reason)).Append(E(miss.Later)).Append("</td></tr>\n");
+            }
+
+            html.Append("</table>\n");
+        }
+
+        html.Append("<h2>Instructions</h2>\n<table>\n<tr><th>Build</th><th>Stage</th><th>Instruction</th><th>Cached</th><th>Duration</th><th>Cold duration</th><th>Why built</th></tr>\n");
         foreach (var i in record.Instructions)
         {
             html.Append("<tr><td>").Append(E(i.BuiltIn.ToString())).Append("</td><td>").Append(E(i.Stage)).Append("</td><td><code>")
                 .Append(E(i.Text)).Append("</code></td><td>").Append(i.Cached ? "yes" : "no").Append("</td>");
             Num(html, ReportFormat.Seconds(i.Duration));
             Num(html, i.ColdDuration is { } cold ? ReportFormat.Seconds(cold) : "");
-            html.Append("</tr>\n");
+            html.Append("<td>").Append(E(i.Miss?.Summary ?? "")).Append("</td></tr>\n");
         }
 
         html.Append("</table>\n</section>\n");

@@ -49,17 +49,27 @@ internal static class MarkdownReport
         foreach (var stage in summary.Stages)
             Line(md, $"| {Cell(stage.Name)}{(stage.IsFinal && stage.Name != "final" ? " (final)" : "")} | {stage.CachedInstructions} | {stage.BuiltInstructions} | {(stage.Winner is null ? "none (cold)" : "`" + Cell(stage.Winner) + "`")} |");
 
+        var misses = MissLine.Of(record);
+        if (misses.Count > 0)
+        {
+            Line(md);
+            Line(md, "| Why it built: stage | Instruction | Why |");
+            Line(md, "|---|---|---|");
+            foreach (var miss in misses)
+                Line(md, $"| {Cell(miss.Stage)} | `{Cell(miss.Instruction)}` | {Cell(miss.Reason + miss.Later)} |");
+        }
+
         if (record.Instructions.Count > 0)
         {
             Line(md);
             Line(md, "<details><summary>Instructions</summary>");
             Line(md);
-            Line(md, "| Build | Stage | Instruction | Cached | Duration | Cold duration |");
-            Line(md, "|---|---|---|---|---:|---:|");
+            Line(md, "| Build | Stage | Instruction | Cached | Duration | Cold duration | Why built |");
+            Line(md, "|---|---|---|---|---:|---:|---|");
             foreach (var i in record.Instructions)
             {
                 var cold = i.ColdDuration is { } c ? ReportFormat.Seconds(c) : "";
-                Line(md, $"| {i.BuiltIn} | {Cell(i.Stage)} | `{Cell(i.Text)}` | {(i.Cached ? "yes" : "no")} | {ReportFormat.Seconds(i.Duration)} | {cold} |");
+                Line(md, $"| {i.BuiltIn} | {Cell(i.Stage)} | `{Cell(i.Text)}` | {(i.Cached ? "yes" : "no")} | {ReportFormat.Seconds(i.Duration)} | {cold} | {Cell(i.Miss?.Summary)} |");
             }
 
             Line(md);

@@ -66,17 +66,28 @@ internal sealed record ReportDocument(
             record.Steps.Select(s => new ReportStepDocument(
                 s.Step.ToString(), s.Outcome.ToString(), s.StartedAt, ReportFormat.JsonSeconds(s.Duration), s.Message,
                 s.BytesPulled, s.BytesPushed, s.BytesLoaded, s.BytesSaved)).ToList(),
-            summary.Stages.Select(stage => new ReportStageDocument(
-                stage.Name, stage.IsFinal, stage.ImageReference, stage.Winner, stage.CachedInstructions, stage.BuiltInstructions,
-                (record.Stages.FirstOrDefault(s => s.Name == stage.Name)?.Candidates ?? []).Select(c => new ReportCandidateDocument(
-                    c.Reference, c.Source, c.Exists, ReportFormat.JsonSeconds(c.CheckDuration), c.Error)).ToList())).ToList(),
+            summary.Stages.Select(stage => Stage(record, stage)).ToList(),
             record.Instructions.Select(i => new ReportInstructionDocument(
                 i.Stage, i.Text, i.BuiltIn.ToString(), i.Cached, RunInstructions.Counts(i), RunInstructions.Counts(i) && !effective.Contains(i), ReportFormat.JsonSeconds(i.Duration),
-                i.ColdDuration is { } cold ? ReportFormat.JsonSeconds(cold) : null)).ToList(),
+                i.ColdDuration is { } cold ? ReportFormat.JsonSeconds(cold) : null,
+                ReportMissDocument.From(i.Miss))).ToList(),
             [.. record.QuarantinedTarballs],
             record.Lint is { } lint
                 ? new ReportLintDocument(lint.Mode.ToString(), lint.Findings.Select(f => new ReportLintFindingDocument(f.Path, f.Line, f.Rule, f.Message, f.Fix)).ToList())
                 : null);
+    }
+
+    private static ReportStageDocument Stage(RunRecord record, StageSummary stage)
+    {
+        var stageRecord = record.Stages.FirstOrDefault(s => s.Name == stage.Name);
+        return new ReportStageDocument(
+            stage.Name, stage.IsFinal, stage.ImageReference, stage.Winner, stage.CachedInstructions, stage.BuiltInstructions,
+            (stageRecord?.Candidates ?? []).Select(c => new ReportCandidateDocument(c.Reference, c.Source, c.Exists, ReportFormat.JsonSeconds(c.CheckDuration), c.Error)).ToList(),
+            stageRecord?.Fingerprint,
+            stageRecord?.FingerprintUnknown,
+            stageRecord?.WinnerFingerprint,
+            stageRecord?.InputsUnchanged ?? false,
+            ReportMissDocument.From(stageRecord?.Change));
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
@@ -119,7 +130,12 @@ internal sealed record ReportStageDocument(
     string? Winner,
     int CachedInstructions,
     int BuiltInstructions,
-    IReadOnlyList<ReportCandidateDocument> Candidates);
+    IReadOnlyList<ReportCandidateDocument> Candidates,
+    string? Fingerprint,
+    string? FingerprintUnknown,
+    string? WinnerFingerprint,
+    bool InputsUnchanged,
+    ReportMissDocument? Change);
 
 internal sealed record ReportCandidateDocument(string Reference, string Source, bool Exists, double CheckSeconds, string? Error);
 
@@ -135,7 +151,22 @@ internal sealed record ReportInstructionDocument(
     bool Counted,
     bool RepeatInRun,
     double DurationSeconds,
-    double? ColdDurationSeconds);
+    double? ColdDurationSeconds,
+    ReportMissDocument? Miss);
+
+/// <summary>Why an instruction missed (or a stage changed): <c>Kind</c> and <c>Reasons</c> are <see cref="MissKind"/> names.</summary>
+internal sealed record ReportMissDocument(
+    string Kind,
+    IReadOnlyList<string> Reasons,
+    string Summary,
+    IReadOnlyList<string> Paths,
+    int MorePaths,
+    IReadOnlyList<string> Args,
+    int? EarlierLine)
+{
+    public static ReportMissDocument? From(MissExplanation? miss) =>
+        miss is null ? null : new(miss.Kind.ToString(), miss.Reasons.Select(r => r.ToString()).ToList(), miss.Summary, miss.Paths, miss.MorePaths, miss.Args, miss.EarlierLine);
+}
 
 /// <summary>The preflight lint (docs/lint.md): <c>Mode</c> is <c>Warn</c>, <c>Off</c> or <c>Error</c>; findings in Dockerfile order.</summary>
 internal sealed record ReportLintDocument(string Mode, IReadOnlyList<ReportLintFindingDocument> Findings);

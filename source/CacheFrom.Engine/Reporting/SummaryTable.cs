@@ -39,6 +39,9 @@ internal static class SummaryTable
             .Append(" | Build ").Append(ReportFormat.Seconds(summary.BuildTime))
             .Append(" | Saved ").Append(summary.SavedText())
             .Append(" | Net ").Append(summary.Net is { } net ? ReportFormat.SignedSeconds(net) : "unknown");
+        foreach (var miss in MissLine.Of(record))
+            text.Append("\nBuilt ").Append(miss.Stage).Append(": ").Append(miss.Instruction).Append(" — ").Append(miss.Reason).Append(miss.Later);
+
         if (record.Lint is { Findings.Count: > 0 } lint)
         {
             // The warnings came at the start of the run; the summary points back at them where people look.

@@ -44,6 +44,28 @@ internal static class RegistryApi
             response.Content.Headers.ContentType?.MediaType ?? "",
             body);
     }
+
+    /// <summary>A label of the image's config (through an index to its first real image), or null when the tag or the label is missing.</summary>
+    public static async Task<string?> LabelAsync(string repository, string tag, string label)
+    {
+        if (await ManifestAsync(repository, tag) is not { } manifest)
+            return null;
+        using var document = System.Text.Json.JsonDocument.Parse(manifest.Body);
+        if (document.RootElement.TryGetProperty("manifests", out var entries))
+        {
+            var image = entries.EnumerateArray().First(e => !e.TryGetProperty("platform", out var p) || p.GetProperty("os").GetString() != "unknown");
+            return await LabelAsync(repository, image.GetProperty("digest").GetString()!, label);
+        }
+
+        var config = document.RootElement.GetProperty("config").GetProperty("digest").GetString();
+        var slash = repository.IndexOf('/', StringComparison.Ordinal);
+        var blob = await Http.GetByteArrayAsync(new Uri($"http://{repository[..slash]}/v2/{repository[(slash + 1)..]}/blobs/{config}"));
+        using var parsed = System.Text.Json.JsonDocument.Parse(blob);
+        return parsed.RootElement.TryGetProperty("config", out var c) && c.TryGetProperty("Labels", out var labels)
+            && labels.ValueKind == System.Text.Json.JsonValueKind.Object && labels.TryGetProperty(label, out var value)
+            ? value.GetString()
+            : null;
+    }
 }
 
 /// <summary>A manifest as the registry answered it: its digest header, content type and bytes.</summary>

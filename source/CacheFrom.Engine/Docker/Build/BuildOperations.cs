@@ -78,13 +78,22 @@ internal sealed class BuildOperations(EngineConnection connection, ImageOperatio
         if (run.Failure() is { } failure)
             throw failure;
 
-        var instructions = run.Instructions();
+        var instructions = run.Instructions().Where(i => !AddedLabel(request, i)).ToList();
         var imageId = await VerifyAsync(request, run.ReportedImageId, cancellationToken).ConfigureAwait(false);
         logger.Information(
             "Built {Name} in {Duration:0.0} s: {Cached}/{Steps} steps cached ({ImageId})",
             request.DisplayName, throttle.Elapsed.TotalSeconds, instructions.Count(i => i.Cached), instructions.Count, imageId);
         return new ImageBuildResult(imageId, instructions);
     }
+
+    /// <summary>
+    /// The classic builder applies the request's labels as a <c>LABEL k=v</c> step of its own after the
+    /// target stage's last instruction (its layers' cache keys stay as they were): not a Dockerfile
+    /// instruction, so not one the report counts or the history keeps.
+    /// </summary>
+    private static bool AddedLabel(ImageBuildRequest request, BuildInstruction instruction) =>
+        request.Builder == BuilderKind.Classic
+        && request.Labels.Any(l => instruction.Text == $"LABEL {l.Key}={l.Value}");
 
     private async Task<string> VerifyAsync(ImageBuildRequest request, string? reportedImageId, CancellationToken cancellationToken)
     {

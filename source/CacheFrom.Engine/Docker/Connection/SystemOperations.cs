@@ -27,6 +27,13 @@ internal static class SystemOperations
         }
     }
 
+    /// <summary>The platform the engine builds for by default, <c>os/arch</c> (<c>GET /version</c>).</summary>
+    public static async Task<string> PlatformAsync(EngineConnection connection, CancellationToken cancellationToken = default)
+    {
+        var version = await connection.RunAsync("the engine's version", () => connection.Client.System.GetVersionAsync(cancellationToken)).ConfigureAwait(false);
+        return $"{version.Os}/{version.Arch}";
+    }
+
     /// <summary>Asks <c>GET /version</c> without a version prefix (every engine answers that) and negotiates.</summary>
     public static async Task<Version> NegotiateApiVersionAsync(DockerEndpoint endpoint, CancellationToken cancellationToken = default)
     {

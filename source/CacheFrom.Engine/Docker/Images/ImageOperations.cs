@@ -13,13 +13,20 @@ internal sealed class ImageOperations(EngineConnection connection)
         await FindIdAsync(reference, cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>The image id (<c>sha256:…</c>) under that reference or id, or null.</summary>
-    public async Task<string?> FindIdAsync(string reference, CancellationToken cancellationToken = default)
+    public async Task<string?> FindIdAsync(string reference, CancellationToken cancellationToken = default) =>
+        (await InspectAsync(reference, cancellationToken).ConfigureAwait(false))?.Id;
+
+    /// <summary>The image under that reference or id (id, repo digests, labels), or null.</summary>
+    public async Task<LocalImage?> InspectAsync(string reference, CancellationToken cancellationToken = default)
     {
         try
         {
             var image = await connection.RunAsync($"the inspection of {reference}", () =>
                 connection.Client.Images.InspectImageAsync(reference, cancellationToken)).ConfigureAwait(false);
-            return image.ID;
+            return new LocalImage(
+                image.ID,
+                [.. image.RepoDigests ?? []],
+                image.Config?.Labels is { } labels ? new Dictionary<string, string>(labels, StringComparer.Ordinal) : new Dictionary<string, string>());
         }
         catch (DockerImageNotFoundException)
         {

@@ -19,6 +19,9 @@ internal sealed class ResolveCacheStep : IPipelineStep
 
     public async Task ExecuteAsync(RunContext context, StepRecord record, CancellationToken cancellationToken)
     {
+        // The context is indexed and the base images resolved while the candidates are checked.
+        var fingerprints = RunFingerprinting.EnsureAsync(context, cancellationToken);
+
         // Transient registry faults are retried (bounded) before a candidate counts as unreadable.
         var retry = context.Retry;
         var registryProblem = (string?)null;
@@ -53,9 +56,17 @@ internal sealed class ResolveCacheStep : IPipelineStep
 
         await PullWinnersAsync(context, retry, record, cancellationToken).ConfigureAwait(false);
 
+        // What the winners were built from is read while the history is.
+        var labels = RunFingerprinting.WinnerFingerprintsAsync(context, fingerprints, cancellationToken);
+
         // History travels with the cache; fetching it is part of the cost of fetching the cache.
         var history = await ReadHistoryAsync(context, askRegistry: registryProblem is null, cancellationToken).ConfigureAwait(false);
         context.Record.History = [.. history.Entries];
+        context.Record.HistoryFingerprints = [.. history.Fingerprints];
+
+        // What each winner was built from against this run: the skip decision and the reason of every miss.
+        if (await fingerprints.ConfigureAwait(false) is { } computed)
+            RunFingerprinting.Compare(context, computed, await labels.ConfigureAwait(false), history);
     }
 
     /// <summary>
