@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using CacheFrom.Configuration;
 using CacheFrom.Fingerprints;
-using CacheFrom.History;
 using CacheFrom.Reporting;
 
 namespace CacheFrom.Recording;

@@ -2,6 +2,7 @@ using CacheFrom.Configuration;
 using CacheFrom.Dockerfiles;
 using CacheFrom.History;
 using CacheFrom.Pipeline;
+using CacheFrom.Recording;
 using CacheFrom.Reporting;
 using CacheFrom.Tests.Support;
 

@@ -1,9 +1,11 @@
 using System.Text.Json.Serialization;
-using CacheFrom.Recording;
+namespace CacheFrom.Recording;
 
-namespace CacheFrom.History;
-
-/// <summary>What history knows about one instruction: how long it took the last time it ran cold.</summary>
+/// <summary>
+/// What history knows about one instruction: how long it took the last time it ran cold. The run
+/// record carries these (it is what the history is merged from and written back with), so the type
+/// lives with the record and History depends on Recording, not both ways.
+/// </summary>
 internal sealed class CacheHistoryEntry
 {
     [JsonConstructor]
