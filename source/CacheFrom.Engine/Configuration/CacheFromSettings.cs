@@ -51,6 +51,10 @@ public sealed class CacheFromSettings
 
     public required string ReportDir { get; init; }
 
+    /// <summary>
+    /// The docker-host parameter as given, or null. DOCKER_HOST is not folded in here: the one
+    /// endpoint parser (<c>DockerEndpoint.Resolve</c>) reads it, so the log names where the endpoint came from.
+    /// </summary>
     public string? DockerHost { get; init; }
 
     /// <summary>The run to continue (<see cref="CacheFromOptions.RunId"/>), or null for a new one.</summary>
@@ -152,7 +156,7 @@ public sealed class CacheFromSettings
             Lint = options.Lint ?? CacheFromDefaults.Lint,
             WorkingDirectory = workingDirectory,
             ReportDir = Path.GetFullPath(options.ReportDir ?? CacheFromDefaults.ReportDir, workingDirectory),
-            DockerHost = options.DockerHost ?? env.GetValueOrDefault("DOCKER_HOST"),
+            DockerHost = options.DockerHost,
             RunId = options.RunId,
             Retry = options.Retry ?? new(),
         };
