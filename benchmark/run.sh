@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # The CacheFrom benchmark: a fresh CI runner (an emptied engine) publishing the sample app, for
-# four cases — cold, no change, app change, dependency change — with the plain docker CLI recipes
-# and with CacheFrom's modes. Prints seconds per case × recipe and the ratio to the best CLI
-# recipe of the case. Not a test: it takes a while and holds the engine for its whole run.
+# five cases — cold, no change, app change, dependency change, and a monorepo of three images of
+# which one changed — with the plain docker CLI recipes and with the `cachefrom` tool (the host a
+# CI job runs, ReadyToRun as installed). Prints seconds per case × recipe and the ratio to the best
+# CLI recipe of the case, measured in the same run. Not a test: it takes a while and holds the
+# engine for its whole run.
 #
 #   benchmark/run.sh [recipe ...]          (default: every recipe)
 #   SLOW_SECONDS=15 REPEAT=3 benchmark/run.sh
 #
 # Environment: SLOW_SECONDS (each slow step's sleep, default 15), REPEAT (timed runs per cell,
-# the median is reported, default 1), CASES (default "cold no-change app-change dependency-change"),
-# BENCHMARK_ENGINE (the test engine it runs on, default d20; scripts/engines.sh starts it),
-# DOCKER_CLI (default /usr/bin/docker, the 20.10 CLI that talks to every test engine).
+# the median is reported, default 1), CASES (default "cold no-change app-change dependency-change
+# monorepo"), BENCHMARK_ENGINE (the test engine it runs on, default d20; scripts/engines.sh starts
+# it), DOCKER_CLI (default /usr/bin/docker, the 20.10 CLI that talks to every test engine).
 # It empties the engine between cases, so it runs on a test engine of its own, never the user's,
 # and holds the engines' lock (CACHEFROM_ENGINES_DIR.lock) as scripts/test.sh does.
 set -euo pipefail
@@ -20,7 +22,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 SLOW_SECONDS=${SLOW_SECONDS:-15}
 REPEAT=${REPEAT:-1}
-CASES=${CASES:-"cold no-change app-change dependency-change"}
+CASES=${CASES:-"cold no-change app-change dependency-change monorepo"}
 DOCKER=${DOCKER_CLI:-/usr/bin/docker}
 ENGINE=${BENCHMARK_ENGINE:-d20}
 export CACHEFROM_ENGINES_DIR="${CACHEFROM_ENGINES_DIR:-/tmp/cachefrom-engines}"
@@ -39,9 +41,10 @@ trap 'rm -rf "$WORK"' EXIT
 log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$LOG" >&2; }
 
 # --- the CacheFrom side: built once, before the clock and the lock ---------------------------
-log "building benchmark/CacheFrom.Benchmark (Release)"
-dotnet build benchmark/CacheFrom.Benchmark -c Release -o "$WORK/bin" >>"$LOG" 2>&1
-CACHEFROM=("dotnet" "$WORK/bin/CacheFrom.Benchmark.dll")
+# As `dotnet tool install` gives it on a linux-x64 runner: ReadyToRun, framework-dependent.
+log "publishing source/CacheFrom.Tool (Release, linux-x64, ReadyToRun)"
+dotnet publish source/CacheFrom.Tool -c Release -r linux-x64 --self-contained false -o "$WORK/bin" >>"$LOG" 2>&1
+CACHEFROM=("$WORK/bin/cachefrom")
 
 # --- a test engine, shared with the tests: hold their lock for the whole run -----------------
 exec 9>"${CACHEFROM_ENGINES_DIR%/}.lock"
@@ -77,11 +80,23 @@ new_sample() {
   sed -i -e "s/^ARG SLOW_SECONDS=.*/ARG SLOW_SECONDS=$SLOW_SECONDS/" -e "s|^ARG BASE_IMAGE=.*|ARG BASE_IMAGE=$BASE_IMAGE|" "$dir/Dockerfile"
 }
 
+# The monorepo: three services, each the sample with its own greeting, published as three images.
+SERVICES=(svc-a svc-b svc-c)
+new_monorepo() {
+  local dir=$1 service
+  rm -rf "$dir" && mkdir -p "$dir"
+  for service in "${SERVICES[@]}"; do
+    new_sample "$dir/$service"
+    echo "hello from $service" >"$dir/$service/app/greeting.txt"
+  done
+}
+
 change() {
   local dir=$1 case=$2
   case $case in
     app-change) echo "changed $RANDOM$RANDOM" >>"$dir/app/greeting.txt" ;;
     dependency-change) echo "rake (13.$RANDOM)" >>"$dir/Gemfile.lock" ;;
+    monorepo) echo "changed $RANDOM$RANDOM" >>"$dir/svc-b/app/greeting.txt" ;;   # one service of three
   esac
 }
 
@@ -120,27 +135,43 @@ recipe_cli-save-load() {
 
 cachefrom() {
   local dir=$1 repo=$2 store=$3 cache=$4 builder=$5
-  # Each run's report (JSON/Markdown/HTML) is kept with the results: the sum of every cell.
-  "${CACHEFROM[@]}" --image "$repo" --tag main --context "$dir" --cache "$cache" --builder "$builder" \
-    --cache-dir "$store" --report-dir "$RESULTS/reports/$(basename "$(dirname "$store")")-$(date +%H%M%S)"
+  # Run from a folder of its own (reports land in .nuke/temp/cachefrom there, outside the context);
+  # each run's report (JSON/Markdown/HTML) is kept with the results: the sum of every cell.
+  local run=$store.run
+  mkdir -p "$run"
+  ( cd "$run" && "${CACHEFROM[@]}" publish --docker-image "$repo" --docker-tag main --docker-context "$dir" \
+      --docker-cache "$cache" --docker-builder "$builder" --docker-cache-dir "$store" )
+  local reports=$RESULTS/reports/$(basename "$(dirname "$store")")-$(basename "$store")-$(date +%H%M%S)
+  mkdir -p "$reports" && cp -r "$run/.nuke/temp/cachefrom/." "$reports/"
 }
 recipe_cachefrom-registry() { cachefrom "$1" "$2" "$3" registry buildkit; }
 recipe_cachefrom-registry-classic() { cachefrom "$1" "$2" "$3" registry classic; }
 recipe_cachefrom-tarball() { cachefrom "$1" "${2#*/}" "$3" tarball buildkit; }
 
-# Runs a recipe, its output to the log; prints the wall-clock seconds.
+# One CI job's publish: one image, or in the monorepo case the three services one after another.
+publish() {
+  local case=$1 recipe=$2 dir=$3 repo=$4 store=$5 service
+  if [ "$case" = monorepo ]; then
+    for service in "${SERVICES[@]}"; do
+      "recipe_$recipe" "$dir/$service" "$repo-$service" "$store/$service"
+    done
+  else
+    "recipe_$recipe" "$dir" "$repo" "$store"
+  fi
+}
+
+# Runs one publish, its output to the log; prints the wall-clock seconds.
 timed() {
-  local recipe=$1; shift
   local start end
   start=$(date +%s.%N)
   # errexit inside the recipe (it is ignored in an `if` condition, so not tested there).
   set +e
-  ( set -e; "recipe_$recipe" "$@" ) >>"$LOG" 2>&1
+  ( set -e; publish "$@" ) >>"$LOG" 2>&1
   local status=$?
   set -e
   end=$(date +%s.%N)
   if [ $status -ne 0 ]; then
-    log "FAILED ($status): $recipe $* (see $LOG)"
+    log "FAILED ($status): $* (see $LOG)"
     exit 1
   fi
   echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }'
@@ -158,17 +189,17 @@ for case in $CASES; do
       # The repository holds only this cell's images: the registry starts as empty as the engine.
       repo=$REGISTRY/cachefrom-bench/$RUN_ID-$case-$recipe-$attempt
       repo=${repo//_/-}
-      new_sample "$dir"
+      if [ "$case" = monorepo ]; then new_monorepo "$dir"; else new_sample "$dir"; fi
       empty_engine
       if [ "$case" != cold ]; then
         # The previous CI run, on another fresh runner: it leaves the cache behind (registry or tarball).
         log "$case / $recipe #$attempt: previous run"
-        timed "$recipe" "$dir" "$repo" "$store" >/dev/null
+        timed "$case" "$recipe" "$dir" "$repo" "$store" >/dev/null
         change "$dir" "$case"
         empty_engine
       fi
       log "$case / $recipe #$attempt: timed run"
-      seconds=$(timed "$recipe" "$dir" "$repo" "$store")
+      seconds=$(timed "$case" "$recipe" "$dir" "$repo" "$store")
       log "$case / $recipe #$attempt: $seconds s"
       samples="$samples $seconds"
     done
