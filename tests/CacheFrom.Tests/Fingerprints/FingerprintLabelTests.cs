@@ -36,6 +36,13 @@ public sealed class FingerprintLabelTests
         var runs = second.Runs("builder").Concat(second.Runs("final")).ToList();
         Assert.That(runs, Has.Count.EqualTo(3));
         Assert.That(runs, Has.All.Matches<InstructionRecord>(i => i.Cached), "a label is not a cache key of any layer");
-        Assert.That(second.Instructions.Select(i => i.Text), Is.EquivalentTo(first.Instructions.Select(i => i.Text)), "the label adds no step the report would count (BuildKit may report them in another order)");
+        // FROM left out: two stages on one base image share one BuildKit vertex, which BuildKit names
+        // after either stage from run to run, so the report lists that FROM once or twice (seen on 20.10).
+        Assert.That(
+            second.Instructions.Select(i => i.Text).Where(IsNotFrom),
+            Is.EquivalentTo(first.Instructions.Select(i => i.Text).Where(IsNotFrom)),
+            "the label adds no step the report would count (BuildKit may report them in another order)");
     }
+
+    private static bool IsNotFrom(string instruction) => !instruction.StartsWith("FROM ", StringComparison.OrdinalIgnoreCase);
 }
