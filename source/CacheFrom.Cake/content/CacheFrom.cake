@@ -1,6 +1,6 @@
 // CacheFrom's Cake recipe, as loaded from its package:
 //   #load nuget:?package=CacheFrom.Cake&version=0.1.0&include=./content/CacheFrom.cake
-// addins.cake (generated at pack time) brings the engine package of the same version; recipe.cake
-// is the recipe itself, which the repository loads from source with a #r list instead.
-#load "addins.cake"
+// tools.cake (generated at pack time) installs the cachefrom tool of the same version with #tool;
+// recipe.cake is the recipe itself, which the repository loads from source instead.
+#load "tools.cake"
 #load "recipe.cake"

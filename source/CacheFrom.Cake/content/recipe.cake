@@ -1,8 +1,8 @@
-// The CacheFrom recipe without its #addin line: load CacheFrom.Engine first (the package's
-// addins.cake, or a #r list of the published engine when loading from source), then this file.
-// It registers the tasks LoadTarball, ResolveCache, BuildBuilderStage, BuildFinalStage, PushAll,
-// SaveTarball and DockerPublish; the script that loads it calls RunTarget.
-#load "parameters.cake"
-#load "logging.cake"
+// The CacheFrom recipe without its #tool line: its tasks run the cachefrom dotnet tool, which the
+// package's tools.cake installs (or which the script points at with CacheFromRecipe.UseTool, as
+// this repository's build.cake does with the tool built from source). It registers the tasks
+// LoadTarball, ResolveCache, BuildBuilderStage, BuildFinalStage, PushAll, SaveTarball and
+// DockerPublish and a Setup<CacheFromCakeRun>; the script that loads it calls RunTarget.
+#load "cachefrom-tool.cake"
 #load "run.cake"
 #load "tasks.cake"

@@ -1,192 +1,118 @@
-using CacheFrom;
-using CacheFrom.Configuration;
-using CacheFrom.Pipeline;
-using CacheFrom.Recording;
-using System.Runtime.ExceptionServices;
-using System.Threading;
+using System.Text.Json;
 
 #nullable enable
 
 /// <summary>
-/// The recipe's public face: its task builders (for <c>IsDependentOn</c>) and a hook to set
-/// defaults in code. Precedence: argument, then environment variable, then <see cref="Configure"/>,
-/// then the engine's default.
+/// One Cake run of the recipe (its Setup's data): one run id for every task, so the tool's separate
+/// processes continue one run (one record, one report), and the plan the tool made of this run's
+/// parameters. Every call passes the same things: the run id, Cake's verbosity, the recipe's
+/// defaults (<c>--default</c>) and Cake's <c>docker-*</c> arguments as given. The recipe holds no
+/// parameter list: the tool reads, splits, checks and defaults them, and reads the environment itself.
 /// </summary>
-public static class CacheFromRecipe
-{
-    private static readonly List<Action<ICakeContext, CacheFromOptions>> Configurations = new List<Action<ICakeContext, CacheFromOptions>>();
-
-    /// <summary>The recipe's tasks, in the order DockerPublish runs them.</summary>
-    public static readonly IReadOnlyList<string> TaskNames = new[]
-    {
-        "LoadTarball", "ResolveCache", "BuildBuilderStage", "BuildFinalStage", "PushAll", "SaveTarball", "DockerPublish",
-    };
-
-    public static CakeTaskBuilder LoadTarball { get; internal set; } = null!;
-
-    public static CakeTaskBuilder ResolveCache { get; internal set; } = null!;
-
-    public static CakeTaskBuilder BuildBuilderStage { get; internal set; } = null!;
-
-    public static CakeTaskBuilder BuildFinalStage { get; internal set; } = null!;
-
-    public static CakeTaskBuilder PushAll { get; internal set; } = null!;
-
-    public static CakeTaskBuilder SaveTarball { get; internal set; } = null!;
-
-    public static CakeTaskBuilder DockerPublish { get; internal set; } = null!;
-
-    /// <summary>
-    /// Adjusts the options after arguments and environment are read, e.g. a repository's default
-    /// image: <c>CacheFromRecipe.Configure((ctx, o) => o.Image ??= "registry.example.com/team/app");</c>
-    /// </summary>
-    public static void Configure(Action<ICakeContext, CacheFromOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        Configurations.Add(configure);
-    }
-
-    internal static CacheFromOptions ReadOptions(ICakeContext context)
-    {
-        var options = CacheFromCakeParameters.Read(context);
-        foreach (var configure in Configurations)
-            configure(context, options);
-        return options;
-    }
-}
-
-/// <summary>
-/// What the recipe's tasks share in one Cake run (Setup&lt;CacheFromRun&gt;): the engine's pipeline,
-/// its logger and a cancellation source for Ctrl+C. The pipeline owns the step order and the
-/// state between steps; each task calls one step. Errors the user can act on (CacheFromException)
-/// surface as CakeExceptions: Cake prints "Error: message" and exits 1.
-/// </summary>
-public sealed class CacheFromRun : IDisposable
+public sealed class CacheFromCakeRun
 {
     private readonly ICakeContext _context;
-    private readonly string? _targetTask;
-    private readonly Serilog.Core.Logger _logger;
-    private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
-    private CachePipeline? _pipeline;
-    private ExceptionDispatchInfo? _openFailure;
+    private readonly CacheFromTool _tool;
+    private readonly CacheFromToolSettings _settings;
+    private readonly Dictionary<string, (string Verb, string? SkipReason)> _plan = new Dictionary<string, (string, string?)>(StringComparer.OrdinalIgnoreCase);
 
-    private CacheFromRun(ICakeContext context, string? targetTask)
+    private CacheFromCakeRun(ICakeContext context, FilePath? toolPath)
     {
         _context = context;
-        _targetTask = targetTask;
-        _logger = CakeLogSink.CreateLogger(context.Log);
-        Console.CancelKeyPress += OnCancelKeyPress;
+        _tool = new CacheFromTool(context);
+        _settings = new CacheFromToolSettings { ToolPath = toolPath };
+        RunId = Guid.NewGuid().ToString("N");
     }
 
+    public string RunId { get; }
+
     /// <summary>
-    /// Opens the pipeline when this run executes any of the recipe's tasks, so bad parameters are
-    /// found before Docker is touched. A failure is kept and thrown by the first recipe task's
-    /// criteria: a Setup that throws would leave Teardown&lt;CacheFromRun&gt; without its data.
+    /// Plans the run when it executes any of the recipe's tasks: <c>cachefrom plan --json</c> checks
+    /// the parameters (bad ones end the run here, before any task, with the tool's message) and says
+    /// which steps are skipped and why; those tasks get a criteria with that reason, so Cake shows
+    /// them Skipped with it. The target itself always runs (Cake fails a run whose target is
+    /// skipped): the tool then records the step as skipped and logs why.
     /// </summary>
-    public static CacheFromRun Start(ISetupContext context)
+    public static CacheFromCakeRun Start(ISetupContext context, IReadOnlyCollection<CakeTaskBuilder> recipeTasks, Func<ICakeContext, FilePath?> locateTool)
     {
-        var run = new CacheFromRun(context, context.TargetTask?.Name);
-        if (context.TasksToExecute.Any(task => CacheFromRecipe.TaskNames.Contains(task.Name, StringComparer.OrdinalIgnoreCase)))
-            run.Open();
+        var names = new HashSet<string>(recipeTasks.Select(t => t.Task.Name), StringComparer.OrdinalIgnoreCase);
+        var planned = context.TasksToExecute.Where(t => names.Contains(t.Name)).ToList();
+        if (planned.Count == 0)
+            return new CacheFromCakeRun(context, toolPath: null);
+
+        var run = new CacheFromCakeRun(context, locateTool(context));
+        run.Plan();
+        foreach (var task in planned.OfType<CakeTask>())
+        {
+            if (run.SkipReason(task.Name) is { } reason && !string.Equals(task.Name, context.TargetTask?.Name, StringComparison.OrdinalIgnoreCase))
+                task.Criterias.Add(new CakeTaskCriteria(_ => false, reason));
+        }
+
         return run;
     }
 
-    public CachePipeline Pipeline
+    /// <summary>Runs the task's step: <c>cachefrom VERB</c>, continuing this run.</summary>
+    public void Step(string task) => Call(Verb(task));
+
+    /// <summary>DockerPublish's own action after its steps: the run's report.</summary>
+    public void Report() => Call("report");
+
+    private string? SkipReason(string task) => _plan.TryGetValue(task, out var step) ? step.SkipReason : null;
+
+    private string Verb(string task) =>
+        _plan.TryGetValue(task, out var step)
+            ? step.Verb
+            : throw new CakeException($"CacheFrom: the cachefrom tool has no step {task}; use the CacheFrom.Tool version of this recipe");
+
+    private void Plan()
     {
-        get
+        var output = _tool.Run(_settings, "plan", Arguments("plan").Append("--json"), captureOutput: true);
+        var json = output.LastOrDefault(line => line.TrimStart().StartsWith("{", StringComparison.Ordinal))
+            ?? throw new CakeException("CacheFrom: cachefrom plan --json printed no plan");
+        using var document = JsonDocument.Parse(json);
+        foreach (var step in document.RootElement.GetProperty("steps").EnumerateArray())
         {
-            if (_openFailure?.SourceException is CacheFromException failure)
-                throw new CakeException(failure.Message, failure);
-            _openFailure?.Throw();
-            return _pipeline ?? throw new CakeException("CacheFrom: the pipeline was not opened (no recipe task was planned in Setup)");
+            var reason = step.GetProperty("skipReason");
+            _plan[step.GetProperty("name").GetString()!] = (step.GetProperty("verb").GetString()!, reason.ValueKind == JsonValueKind.String ? reason.GetString() : null);
         }
     }
 
-    /// <summary>
-    /// The task's criteria: false when the step's mode is off (StepPlan's rules), with the reason
-    /// logged. The run's target task always runs (Cake fails a run whose target is skipped); the
-    /// engine then records the step as skipped itself.
-    /// </summary>
-    public bool ShouldRun(PipelineStep step)
+    private void Call(string verb) => _tool.Run(_settings, verb, Arguments(verb));
+
+    private ProcessArgumentBuilder Arguments(string verb)
     {
-        var reason = Pipeline.SkipReason(step);
-        if (reason is null || string.Equals(step.ToString(), _targetTask, StringComparison.OrdinalIgnoreCase))
-            return true;
-        _context.Log.Information("{0} skipped: {1}", step, reason);
-        return false;
+        var arguments = new ProcessArgumentBuilder()
+            .Append(verb)
+            .AppendSwitch("--run-id", "=", RunId)
+            .AppendSwitch("--verbosity", "=", ToolVerbosity(_context.Log.Verbosity));
+        foreach (var (name, value) in CacheFromRecipe.Defaults)
+            arguments.AppendSwitchQuoted("--default", "=", name + "=" + value);
+
+        // Cake's arguments named docker-*, as the tool spells them: a bare flag stays bare (the tool
+        // reads it as true, an empty list or docker-ssh's default), each repeated value is one --name=value.
+        // Values are redacted in Cake's own log of the command line: some are credentials.
+        foreach (var (name, values) in _context.Arguments.GetArguments())
+        {
+            if (!name.StartsWith("docker-", StringComparison.OrdinalIgnoreCase))
+                continue;
+            var option = "--" + name.ToLowerInvariant();
+            if (values.Count == 0)
+                arguments.Append(option);
+            foreach (var value in values)
+                arguments.AppendSwitchQuotedSecret(option, "=", value);
+        }
+
+        return arguments;
     }
 
-    public async System.Threading.Tasks.Task RunAsync(PipelineStep step)
+    private static string ToolVerbosity(Verbosity verbosity) => verbosity switch
     {
-        var pipeline = Pipeline;
-        var cancellationToken = _cancellation.Token;
-        try
-        {
-            await (step switch
-            {
-                PipelineStep.LoadTarball => pipeline.LoadTarballAsync(cancellationToken),
-                PipelineStep.ResolveCache => pipeline.ResolveCacheAsync(cancellationToken),
-                PipelineStep.BuildBuilderStage => pipeline.BuildBuilderStageAsync(cancellationToken),
-                PipelineStep.BuildFinalStage => pipeline.BuildFinalStageAsync(cancellationToken),
-                PipelineStep.PushAll => pipeline.PushAllAsync(cancellationToken),
-                PipelineStep.SaveTarball => pipeline.SaveTarballAsync(cancellationToken),
-                _ => throw new ArgumentOutOfRangeException(nameof(step), step, null),
-            }).ConfigureAwait(false);
-        }
-        catch (CacheFromException exception)
-        {
-            throw new CakeException(exception.Message, exception);
-        }
-        catch (OperationCanceledException exception) when (_cancellation.IsCancellationRequested)
-        {
-            throw new CakeException($"{step} was cancelled (Ctrl+C)", exception);
-        }
-    }
-
-    /// <summary>
-    /// DockerPublish's own action, after every step: the run's report (summary table in the log,
-    /// JSON/Markdown/HTML in the report directory, $GITHUB_STEP_SUMMARY). A report that cannot be
-    /// written is a warning: the image is built.
-    /// </summary>
-    public System.Threading.Tasks.Task WriteReportAsync() => Pipeline.WriteReportAsync(_cancellation.Token);
-
-    public void Dispose()
-    {
-        Console.CancelKeyPress -= OnCancelKeyPress;
-        try
-        {
-            _pipeline?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-        finally
-        {
-            _logger.Dispose();
-            _cancellation.Dispose();
-        }
-    }
-
-    private void Open()
-    {
-        try
-        {
-            var options = CacheFromRecipe.ReadOptions(_context);
-            // No session provider: the BuildKit session server (ASP.NET Core) cannot load inside Cake.
-            _pipeline = CachePipeline.OpenAsync(options, _logger, cancellationToken: _cancellation.Token).GetAwaiter().GetResult();
-        }
-        catch (Exception exception)
-        {
-            _openFailure = ExceptionDispatchInfo.Capture(exception);
-        }
-    }
-
-    // The first Ctrl+C asks the engine to stop (a push or build in flight ends cleanly); a second one kills.
-    private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
-    {
-        if (_cancellation.IsCancellationRequested)
-            return;
-        e.Cancel = true;
-        _context.Log.Warning("Stopping CacheFrom; press Ctrl+C again to kill the build");
-        _cancellation.Cancel();
-    }
+        Verbosity.Quiet => "quiet",
+        Verbosity.Minimal => "minimal",
+        Verbosity.Verbose => "detailed",
+        Verbosity.Diagnostic => "diagnostic",
+        _ => "normal",
+    };
 }
 
 #nullable restore
