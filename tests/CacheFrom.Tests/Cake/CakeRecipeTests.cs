@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using CacheFrom.Hosting;
 using CacheFrom.Recording;
 using CacheFrom.References;
 using CacheFrom.Tarballs;
@@ -6,8 +9,8 @@ using CacheFrom.Tests.Support;
 namespace CacheFrom.Tests.Cake;
 
 /// <summary>
-/// The Cake recipe end to end: the documented `dotnet cake build.cake --target=DockerPublish`
-/// (engine published from source, the recipe in a child Cake process) on a copy of the sample.
+/// The Cake recipe end to end through the documented `dotnet cake build.cake --target=DockerPublish`:
+/// one Cake script, the recipe from source, its tasks run by the cachefrom tool built from source.
 /// </summary>
 [NonParallelizable]
 [Category("Docker")]
@@ -40,21 +43,32 @@ public sealed class CakeRecipeTests
             Assert.That(warm.ExitCode, Is.EqualTo(0), warm.Output);
             var warmRecord = CakeRunner.ReadRunRecord();
             var warmBuilderId = (await DockerCli.CheckAsync("image", "inspect", "--format", "{{.Id}}", $"{image}:cake--builder")).Trim();
+            var summary = CakeOutput.Table(warm.Output, "Task", "Duration", "Status", "Skip Reason");
 
             Assert.Multiple(() =>
             {
                 Assert.That(coldRecord.Image, Is.EqualTo(image), "the record read is this test's run");
-                Assert.That(coldRecord.Runs("builder"), Is.Not.Empty.And.All.Matches<InstructionRecord>(i => !i.Cached), "the first run starts cold");
+                Assert.That(coldRecord.Runs("builder"), Has.Count.EqualTo(2), "the sample's builder has two RUN steps");
+                Assert.That(coldRecord.Runs("builder").Count(i => i.Cached), Is.Zero, "the first run starts cold");
                 Assert.That(File.Exists(Path.Combine(store, TarballStore.RepositoryFolder(ImageReference.Parse(image, "cake")), "cake.tar")), Is.True, "SaveTarball wrote the store");
-                Assert.That(coldRecord.Steps.Where(s => s.Step == PipelineStep.PushAll && s.Outcome != StepOutcome.Skipped), Is.Empty, "no push in tarball mode");
-                Assert.That(warm.Output, Does.Contain("PushAll skipped: docker-push is false"));
+                Assert.That(coldRecord.Steps.Where(s => s.Step == PipelineStep.PushAll), Is.Empty, "no push in tarball mode");
 
-                Assert.That(warmRecord.Image, Is.EqualTo(image));
-                Assert.That(warmRecord.RunId, Is.Not.EqualTo(coldRecord.RunId), "each Cake process is a run of its own");
+                // Each task is a process of its own; the run id of the Cake run makes them one run.
+                Assert.That(
+                    warmRecord.Steps.Select(s => s.Step),
+                    Is.EqualTo(new[] { PipelineStep.LoadTarball, PipelineStep.ResolveCache, PipelineStep.BuildBuilderStage, PipelineStep.BuildFinalStage, PipelineStep.SaveTarball }),
+                    "one record holds every step the tasks ran");
+                Assert.That(warmRecord.RunId, Is.Not.EqualTo(coldRecord.RunId), "each Cake run is a run of its own");
                 Assert.That(warmRecord.StepOf(PipelineStep.LoadTarball).BytesLoaded, Is.GreaterThan(0));
                 Assert.That(warmRecord.Stages.Single(s => s.Name == "builder").Winner, Is.EqualTo($"{image}:cake--builder"));
-                Assert.That(warmRecord.Runs("builder"), Is.Not.Empty.And.All.Matches<InstructionRecord>(i => i.Cached), "the second run hits the cache");
+                Assert.That(warmRecord.Runs("builder"), Has.Count.EqualTo(2));
+                Assert.That(warmRecord.Runs("builder").Count(i => i.Cached), Is.EqualTo(2), "the second run hits the cache for both slow steps");
                 Assert.That(warmBuilderId, Is.EqualTo(coldBuilderId), "a fully cached builder stage is the same image");
+
+                Assert.That(summary["PushAll"], Is.EqualTo(new[] { "-", "Skipped", "docker-push is false" }));
+                Assert.That(summary["SaveTarball"][1], Is.EqualTo("Succeeded"));
+                Assert.That(summary["DockerPublish"][1], Is.EqualTo("Succeeded"));
+                Assert.That(File.Exists(Path.Combine(RepositoryFiles.RootDirectory, ".nuke", "temp", "cachefrom", "cachefrom-report.json")), Is.True, "DockerPublish wrote the report");
             });
         }
         finally
@@ -65,16 +79,22 @@ public sealed class CakeRecipeTests
     }
 
     [Test]
-    public async Task An_unknown_docker_cache_value_fails_the_run_with_the_engines_message()
+    public async Task A_bad_parameter_fails_in_Setup_with_the_tools_one_message_before_any_task()
     {
         var result = await CakeRunner.RunBuildAsync(
-            "--target=DockerPublish", $"--docker-image={TestEnvironment.UniqueLocalRepository("cake-bad")}", "--docker-cache=sometimes");
+            "--target=DockerPublish", $"--docker-image={TestEnvironment.UniqueLocalRepository("cake-bad")}", "--docker-cache=sometimes", "--docker-password=p4ss");
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.ExitCode, Is.EqualTo(1));
-            Assert.That(result.Output, Does.Contain("Error: Invalid CacheFrom parameters: docker-cache 'sometimes' is not valid; use registry, tarball, both or none."));
-            Assert.That(result.Output, Does.Not.Contain("LoadTarball started"), "nothing ran");
+            Assert.That(result.ExitCode, Is.Not.EqualTo(0));
+            Assert.That(result.Output, Does.Contain("Error: Invalid CacheFrom parameters:"));
+            Assert.That(Regex.Count(result.Output, "docker-cache 'sometimes' is not valid; use registry, tarball, both or none"), Is.EqualTo(1), "the message once");
+            Assert.That(result.Output, Does.Contain("docker-username and docker-password go together"), "every problem in the one message");
+            Assert.That(result.Output, Does.Not.Contain("p4ss"));
+            Assert.That(result.Output, Does.Not.Contain(" at Submission"), "no stack trace");
+            Assert.That(result.Output, Does.Not.Contain(" at CacheFrom."), "no stack trace");
+            foreach (var step in CacheFromStepTable.All)
+                Assert.That(result.Output, Does.Not.Contain(step.Name), "no task ran, none is listed");
         });
     }
 
@@ -92,10 +112,142 @@ public sealed class CakeRecipeTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.ExitCode, Is.EqualTo(1));
-            Assert.That(result.Output, Does.Contain("Error: Invalid CacheFrom parameters: docker-image"));
+            Assert.That(result.ExitCode, Is.Not.EqualTo(0));
+            Assert.That(result.Output, Does.Contain("Error: Invalid CacheFrom parameters:"));
+            Assert.That(result.Output, Does.Contain("docker-image 'Not/A/Valid/Repository'"));
             Assert.That(result.Output, Does.Not.Contain("some-cli-context"));
-            Assert.That(result.Output, Does.Not.Contain("LoadTarball started"), "nothing ran");
+            Assert.That(result.Output, Does.Not.Contain("LoadTarball"), "nothing ran");
         });
+    }
+
+    [Test]
+    public async Task A_step_whose_mode_is_off_shows_as_skipped_with_the_tools_reason_and_the_target_records_it()
+    {
+        var image = TestEnvironment.UniqueLocalRepository("cake-skip");
+
+        var result = await CakeRunner.RunBuildAsync("--target=ResolveCache", $"--docker-image={image}", "--docker-tag=skip", "--docker-cache=none");
+        var record = CakeRunner.ReadRunRecord();
+        var summary = CakeOutput.Table(result.Output, "Task", "Duration", "Status", "Skip Reason");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.Output);
+            Assert.That(summary["LoadTarball"], Is.EqualTo(new[] { "-", "Skipped", "docker-cache is none, not tarball or both" }));
+            // Cake fails a run whose target is skipped: the target runs, and the tool records the step as skipped.
+            Assert.That(summary["ResolveCache"][1], Is.EqualTo("Succeeded"));
+            Assert.That(result.Output, Does.Contain("ResolveCache skipped: docker-cache is none"));
+            Assert.That(record.Image, Is.EqualTo(image));
+            Assert.That(record.Steps.Select(s => (s.Step, s.Outcome)), Is.EqualTo(new[] { (PipelineStep.ResolveCache, StepOutcome.Skipped) }));
+        });
+    }
+
+    [Test]
+    public async Task Bare_flags_and_repeated_values_reach_the_tool_as_it_reads_them()
+    {
+        using var sample = SampleProject.Create(slowSeconds: 1);
+        var image = TestEnvironment.UniqueLocalRepository("cake-args");
+
+        // A bare --docker-push is true (Cake's own Argument<bool> would read false); each repeated
+        // --docker-cache-fallback is one tag; names are matched as the tool spells them.
+        var result = await CakeRunner.RunBuildAsync(
+            "--target=ResolveCache", $"--Docker-Image={image}", "--docker-tag=args", $"--docker-context={sample.Directory}", "--docker-cache=tarball",
+            "--docker-push", "--docker-cache-fallback=first", "--docker-cache-fallback", "second");
+        var record = CakeRunner.ReadRunRecord();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.Output);
+            Assert.That(record.Image, Is.EqualTo(image));
+            Assert.That(record.Push, Is.True, "a bare --docker-push");
+            Assert.That(
+                record.Stages.Single(s => s.Name == "builder").Candidates.Select(c => c.Reference),
+                Is.EqualTo(new[] { $"{image}:args--builder", $"{image}:first--builder", $"{image}:second--builder" }),
+                "this tag, then each fallback in order");
+        });
+    }
+
+    [Test]
+    public async Task The_tasks_Cake_lists_are_the_step_tables_names_descriptions_and_dependencies()
+    {
+        var descriptions = await CakeRunner.RunBuildAsync("--description");
+        var tree = await CakeRunner.RunBuildAsync("--tree", "--target=DockerPublish");
+        Assert.That(descriptions.ExitCode, Is.EqualTo(0), descriptions.Output);
+        Assert.That(tree.ExitCode, Is.EqualTo(0), tree.Output);
+
+        var listed = CakeOutput.Table(descriptions.Output, "Task", "Description");
+        var (root, children) = CakeOutput.Tree(tree.Output);
+
+        Assert.Multiple(() =>
+        {
+            // build.cake adds no task of its own: every task listed is the recipe's.
+            Assert.That(listed.Keys, Is.EqualTo(CacheFromStepTable.All.Select(s => s.Name)), "the same tasks, in the table's order");
+            Assert.That(root, Is.EqualTo(CacheFromStepTable.DockerPublish.Name));
+            foreach (var step in CacheFromStepTable.All)
+            {
+                Assert.That(listed.GetValueOrDefault(step.Name)?[0], Is.EqualTo(step.Description), $"{step.Name}'s description");
+                Assert.That(children.GetValueOrDefault(step.Name), Is.EqualTo(step.DependsOn), $"{step.Name}'s dependencies, in order");
+            }
+
+            // Cake has no After: DockerPublish's order must give it (Cake runs dependencies depth first, in declared order).
+            var order = ExecutionOrder(root, children);
+            foreach (var step in CacheFromStepTable.All)
+            {
+                foreach (var before in step.After)
+                    Assert.That(order.IndexOf(before), Is.LessThan(order.IndexOf(step.Name)), $"{before} runs before {step.Name}");
+            }
+        });
+    }
+
+    [Test]
+    public async Task Ctrl_C_stops_the_step_in_flight_and_Cake_ends_after_the_tool_with_its_message()
+    {
+        using var sample = SampleProject.Create(slowSeconds: 60);
+        var image = TestEnvironment.UniqueLocalRepository("cake-cancel");
+        var interrupted = 0;
+
+        // A terminal sends Ctrl+C to the whole foreground process group: Cake and the tool alike.
+        var result = await CakeRunner.RunBuildAsync(
+            new CakeRunOptions
+            {
+                OwnProcessGroup = true,
+                OnLine = (line, processGroup) =>
+                {
+                    if (line.Contains("Building stage builder", StringComparison.Ordinal) && Interlocked.Exchange(ref interrupted, 1) == 0)
+                        Process.Start("kill", ["-s", "INT", "--", "-" + processGroup]).WaitForExit();
+                },
+            },
+            "--target=DockerPublish", $"--docker-image={image}", "--docker-tag=cancel", $"--docker-context={sample.Directory}", "--docker-cache=none");
+        var record = CakeRunner.ReadRunRecord();
+        var summary = CakeOutput.Table(result.Output, "Task", "Duration", "Status");
+        var left = await ProcessRunner.RunAsync("pgrep", ["-g", result.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)], RepositoryFiles.RootDirectory, TimeSpan.FromSeconds(30));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(interrupted, Is.EqualTo(1), "the build started");
+            Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.Output);
+            Assert.That(result.Output, Does.Contain("Error: BuildBuilderStage was cancelled (Ctrl+C)"));
+            Assert.That(summary["BuildBuilderStage"][1], Is.EqualTo("Failed"));
+            Assert.That(summary.ContainsKey("BuildFinalStage"), Is.False, "no task after the cancelled one");
+            Assert.That(record.Image, Is.EqualTo(image));
+            Assert.That(record.StepOf(PipelineStep.BuildBuilderStage).Outcome, Is.EqualTo(StepOutcome.Failed), "the tool recorded the step before it ended");
+            Assert.That(left.ExitCode, Is.EqualTo(1), $"no process of the run is left: {left.Output}");
+        });
+    }
+
+    /// <summary>The order Cake runs <paramref name="root"/>'s tasks in: dependencies first, depth first, in declared order, each once.</summary>
+    private static List<string> ExecutionOrder(string root, IReadOnlyDictionary<string, IReadOnlyList<string>> children)
+    {
+        var order = new List<string>();
+        void Visit(string task)
+        {
+            if (order.Contains(task))
+                return;
+            foreach (var child in children.GetValueOrDefault(task) ?? [])
+                Visit(child);
+            order.Add(task);
+        }
+
+        Visit(root);
+        return order;
     }
 }

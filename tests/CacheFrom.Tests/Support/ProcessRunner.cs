@@ -54,7 +54,7 @@ internal static class ProcessRunner
     /// The host under test sees only what a test gives it: no DOCKER_IMAGE, DOCKER_CACHE … from the
     /// machine (every host reads them), and no telemetry. Docker's own variables stay.
     /// </summary>
-    private static void CleanEnvironment(IDictionary<string, string?> environment)
+    public static void CleanEnvironment(IDictionary<string, string?> environment)
     {
         string[] dockerOwn = ["DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY", "DOCKER_BUILDKIT", "DOCKER_CONTEXT"];
         foreach (var name in environment.Keys.ToList())
