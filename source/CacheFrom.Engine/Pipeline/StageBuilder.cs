@@ -139,7 +139,7 @@ internal sealed class StageBuilder(RunContext context)
             {
                 throw new CacheFromException(
                     "docker-secrets and docker-ssh need a BuildKit session, which this host does not provide "
-                    + "(the NUKE components do; the Cake recipe does not yet). Remove them or build with NUKE.");
+                    + "(the NUKE components, the cachefrom tool and the Cake recipe do). Remove them or build with one of those.");
             }
 
             // The tar body: fine on overlay2 engines; BuildFailures explains the containerd store's refusal.
