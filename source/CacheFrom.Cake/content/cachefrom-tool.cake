@@ -18,6 +18,9 @@ public sealed class CacheFromToolSettings : ToolSettings
 /// </summary>
 public sealed class CacheFromTool : Tool<CacheFromToolSettings>
 {
+    /// <summary>The tool's exit code for Ctrl+C (see docs/tool.md).</summary>
+    public const int Cancelled = 130;
+
     private readonly ICakeContext _context;
 
     public CacheFromTool(ICakeContext context)
@@ -29,6 +32,13 @@ public sealed class CacheFromTool : Tool<CacheFromToolSettings>
     /// <summary>Runs <c>cachefrom ARGUMENTS</c>; returns its standard output when <paramref name="captureOutput"/>, else nothing.</summary>
     public IReadOnlyList<string> Run(CacheFromToolSettings settings, string command, ProcessArgumentBuilder arguments, bool captureOutput = false)
     {
+        if (GetToolPath(settings) is null)
+        {
+            throw new CakeException(
+                "CacheFrom: the cachefrom tool was not found. Load the recipe package (its #tool line installs the tool of the same version), "
+                + "or point CacheFromRecipe.UseTool at a cachefrom executable.");
+        }
+
         var errors = new CacheFromToolErrors(_context.Log);
         var processSettings = new ProcessSettings
         {
@@ -56,9 +66,6 @@ public sealed class CacheFromTool : Tool<CacheFromToolSettings>
             : $"cachefrom {command} failed with exit code {exitCode}";
         throw new CakeException(exitCode, message);
     }
-
-    /// <summary>The tool's exit code for Ctrl+C (see docs/tool.md).</summary>
-    public const int Cancelled = 130;
 
     protected override string GetToolName() => "cachefrom";
 
