@@ -44,6 +44,7 @@ public sealed class CacheFromCakeRun
         run.Plan();
         foreach (var task in planned.OfType<CakeTask>())
         {
+            _ = run.Verb(task.Name); // a recipe and a tool of different versions fail here, before any task
             if (run.SkipReason(task.Name) is { } reason && !string.Equals(task.Name, context.TargetTask?.Name, StringComparison.OrdinalIgnoreCase))
                 task.Criterias.Add(new CakeTaskCriteria(_ => false, reason));
         }
