@@ -36,13 +36,13 @@ public sealed class CakeRecipeTests
             var cold = await CakeRunner.RunBuildAsync(arguments);
             Assert.That(cold.ExitCode, Is.EqualTo(0), cold.Output);
             var coldRecord = CakeRunner.ReadRunRecord();
-            var coldBuilderId = (await DockerCli.CheckAsync("image", "inspect", "--format", "{{.Id}}", $"{image}:cake--builder")).Trim();
+            var coldBuilderLayers = (await DockerCli.CheckAsync("image", "inspect", "--format", "{{json .RootFS.Layers}}", $"{image}:cake--builder")).Trim();
 
             await EngineReset.EmptyAsync();
             var warm = await CakeRunner.RunBuildAsync(arguments);
             Assert.That(warm.ExitCode, Is.EqualTo(0), warm.Output);
             var warmRecord = CakeRunner.ReadRunRecord();
-            var warmBuilderId = (await DockerCli.CheckAsync("image", "inspect", "--format", "{{.Id}}", $"{image}:cake--builder")).Trim();
+            var warmBuilderLayers = (await DockerCli.CheckAsync("image", "inspect", "--format", "{{json .RootFS.Layers}}", $"{image}:cake--builder")).Trim();
             var summary = CakeOutput.Table(warm.Output, "Task", "Duration", "Status", "Skip Reason");
 
             Assert.Multiple(() =>
@@ -63,7 +63,8 @@ public sealed class CakeRecipeTests
                 Assert.That(warmRecord.Stages.Single(s => s.Name == "builder").Winner, Is.EqualTo($"{image}:cake--builder"));
                 Assert.That(warmRecord.Runs("builder"), Has.Count.EqualTo(2));
                 Assert.That(warmRecord.Runs("builder").Count(i => i.Cached), Is.EqualTo(2), "the second run hits the cache for both slow steps");
-                Assert.That(warmBuilderId, Is.EqualTo(coldBuilderId), "a fully cached builder stage is the same image");
+                // Layers, not the image id: Docker 26 writes a different inline-cache record into the config of a rebuild from imported cache.
+                Assert.That(warmBuilderLayers, Is.EqualTo(coldBuilderLayers), "a fully cached builder stage has the very same layers");
 
                 Assert.That(summary["PushAll"], Is.EqualTo(new[] { "-", "Skipped", "docker-push is false" }));
                 Assert.That(summary["SaveTarball"][1], Is.EqualTo("Succeeded"));
