@@ -43,7 +43,7 @@ internal static partial class BuildFailures
             // moby/moby#47717: on the containerd image store BuildKit cannot read a context sent as the request body.
             message = $"The build of {request.DisplayName} failed: this Docker engine (it uses the containerd image store) cannot read a build context "
                 + "sent with the build request, and no BuildKit session streamed it. Build with docker-builder classic, or run the build "
-                + $"from a host that provides the BuildKit session (the NUKE components and the cachefrom tool do), which streams the context as the docker CLI does. ({error})";
+                + $"from a host that provides the BuildKit session (the NUKE components, the cachefrom tool and the Cake recipe do), which streams the context as the docker CLI does. ({error})";
         }
         else if (BaseImageMissing().IsMatch(error))
         {
