@@ -67,7 +67,7 @@ public sealed class CacheFromCakeRun
 
     private void Plan()
     {
-        var output = _tool.Run(_settings, "plan", Arguments("plan").Append("--json"), captureOutput: true);
+        var output = _tool.Run(_settings, "plan", CommandLine("plan").Append("--json"), captureOutput: true);
         var json = output.LastOrDefault(line => line.TrimStart().StartsWith("{", StringComparison.Ordinal))
             ?? throw new CakeException("CacheFrom: cachefrom plan --json printed no plan");
         using var document = JsonDocument.Parse(json);
@@ -78,9 +78,9 @@ public sealed class CacheFromCakeRun
         }
     }
 
-    private void Call(string verb) => _tool.Run(_settings, verb, Arguments(verb));
+    private void Call(string verb) => _tool.Run(_settings, verb, CommandLine(verb));
 
-    private ProcessArgumentBuilder Arguments(string verb)
+    private ProcessArgumentBuilder CommandLine(string verb)
     {
         var arguments = new ProcessArgumentBuilder()
             .Append(verb)
