@@ -34,6 +34,8 @@ internal sealed class StepRunner(RunContext context, RunRecordStore store)
         var stopwatch = Stopwatch.StartNew();
         try
         {
+            if (step.Step is PipelineStep.ResolveCache or PipelineStep.BuildBuilderStage or PipelineStep.BuildFinalStage)
+                await ContinuedTarballServing.ResumeAsync(context, cancellationToken).ConfigureAwait(false);
             await step.ExecuteAsync(context, record, cancellationToken).ConfigureAwait(false);
             record.Duration = stopwatch.Elapsed;
             if (record.Outcome == StepOutcome.Degraded)

@@ -62,6 +62,10 @@ public sealed class RunRecord
     [JsonInclude]
     public LintRecord? Lint { get; internal set; }
 
+    /// <summary>The tarball this run serves to BuildKit as a registry, when the engine reads cache only from registries; null otherwise.</summary>
+    [JsonInclude]
+    internal ServedTarball? ServedTarball { get; set; }
+
     /// <summary>Tarballs set aside because they could not be loaded.</summary>
     [JsonInclude]
     public List<string> QuarantinedTarballs { get; internal set; } = [];

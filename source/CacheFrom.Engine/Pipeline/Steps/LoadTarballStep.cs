@@ -125,6 +125,7 @@ internal sealed class LoadTarballStep : IPipelineStep
         }
 
         context.CacheRegistry = registry;
+        context.Record.ServedTarball = new ServedTarball(tarball.Path, registry.Host);
         record.BytesLoaded += tarball.Stream.Length;
         record.Message = $"serving {registry.ImageCount} cache image(s) from {tarball.Path} to BuildKit at {registry.Host}";
         context.Logger.Information(
