@@ -17,11 +17,17 @@ internal static class CakeOutput
         Assert.That(header, Is.GreaterThanOrEqualTo(0), $"no table with the columns {string.Join(", ", columns)} in:{Environment.NewLine}{output}");
         var starts = columns.Select(c => lines[header].IndexOf(c, StringComparison.Ordinal)).ToArray();
 
+        // Standard error is read with standard output, so one of its lines ("Error: …") can land
+        // anywhere in the table: between the header and its rule, or between rows. Rows are indented.
+        var rule = lines.FindIndex(header + 1, l => l.StartsWith('━'));
+        Assert.That(rule, Is.GreaterThan(header), $"the table has no rule under its header in:{Environment.NewLine}{output}");
         var rows = new List<List<string>>();
-        foreach (var line in lines.Skip(header + 2))
+        foreach (var line in lines.Skip(rule + 1))
         {
             if (line.StartsWith('━') || line.Trim().Length == 0)
                 break;
+            if (!line.StartsWith("  ", StringComparison.Ordinal))
+                continue;
             var cells = starts.Select((start, i) => Cell(line, start, i + 1 < starts.Length ? starts[i + 1] : int.MaxValue)).ToArray();
             if (cells[0].Length > 0)
                 rows.Add([.. cells]);

@@ -60,7 +60,8 @@ public sealed class CakeRecipeTests
                     "one record holds every step the tasks ran");
                 Assert.That(warmRecord.RunId, Is.Not.EqualTo(coldRecord.RunId), "each Cake run is a run of its own");
                 Assert.That(warmRecord.StepOf(PipelineStep.LoadTarball).BytesLoaded, Is.GreaterThan(0));
-                Assert.That(warmRecord.Stages.Single(s => s.Name == "builder").Winner, Is.EqualTo($"{image}:cake--builder"));
+                // On the containerd image store the tarball is served as a loopback registry (127.0.0.1:PORT/IMAGE) by each task's own process.
+                Assert.That(warmRecord.Stages.Single(s => s.Name == "builder").Winner, Does.EndWith($"{image}:cake--builder"));
                 Assert.That(warmRecord.Runs("builder"), Has.Count.EqualTo(2));
                 Assert.That(warmRecord.Runs("builder").Count(i => i.Cached), Is.EqualTo(2), "the second run hits the cache for both slow steps");
                 // Layers, not the image id: Docker 26 writes a different inline-cache record into the config of a rebuild from imported cache.
