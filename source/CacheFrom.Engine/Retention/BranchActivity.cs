@@ -62,7 +62,7 @@ internal sealed class BranchActivity(RegistryClient registry, ILogger logger)
         }
         catch (Exception exception) when (exception is RegistryException or HttpRequestException or TimeoutException or JsonException or InvalidDataException or FormatException && !cancellationToken.IsCancellationRequested)
         {
-            logger.Warning("Cache history {Reference} could not be read ({Reason}); its branch is dated by its stage images", ManifestOperations.Name(repository, tag), exception.Message);
+            logger.Warning("Cache history {Reference:l} could not be read ({Reason}); its branch is dated by its stage images", ManifestOperations.Name(repository, tag), exception.Message);
             return null;
         }
     }
@@ -77,7 +77,7 @@ internal sealed class BranchActivity(RegistryClient registry, ILogger logger)
         }
         catch (Exception exception) when (exception is RegistryException or HttpRequestException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
-            logger.Debug("The config of {Reference} could not be read ({Reason}); it does not date its branch", ManifestOperations.Name(repository, tag), exception.Message);
+            logger.Debug("The config of {Reference:l} could not be read ({Reason}); it does not date its branch", ManifestOperations.Name(repository, tag), exception.Message);
             return null;
         }
     }

@@ -52,7 +52,7 @@ public static class CacheRetention
         var now = time.GetUtcNow();
         foreach (var item in items)
         {
-            logger.Information("{Verb:l} {Name} ({Size:l}; last written {Written:yyyy-MM-dd HH:mm} UTC, {Days:0} days ago)",
+            logger.Information("{Verb:l} {Name:l} ({Size:l}; last written {Written:yyyy-MM-dd HH:mm} UTC, {Days:0} days ago)",
                 dryRun ? "Would delete" : "Deletes", item.Name, ReportFormat.Bytes(item.Bytes), item.LastWritten, (now - item.LastWritten).TotalDays);
         }
 

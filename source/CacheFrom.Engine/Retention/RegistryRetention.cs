@@ -26,7 +26,7 @@ internal sealed class RegistryRetention(RegistryClient registry, ILogger logger)
         var protectedBranches = new HashSet<string>([settings.Image.Tag, .. settings.CacheFallback], StringComparer.Ordinal);
         var finals = tags.Where(t => !BranchCache.IsCacheOnly(t)).ToList();
         var groups = BranchCache.Group(tags, finals.Concat(protectedBranches));
-        logger.Information("{Repository}: {Tags} tags, {Finals} final images (never pruned), {Branches} branches with cache-only tags",
+        logger.Information("{Repository:l}: {Tags} tags, {Finals} final images (never pruned), {Branches} branches with cache-only tags",
             repository.ToString(), tags.Count, finals.Count, groups.Count);
 
         var items = new List<PruneItem>();
@@ -45,7 +45,7 @@ internal sealed class RegistryRetention(RegistryClient registry, ILogger logger)
             var lastWritten = await activity.LastWrittenAsync(repository, branch, cutoff, credentials, cancellationToken).ConfigureAwait(false);
             if (lastWritten is not { } written)
             {
-                logger.Warning("{Branch}: nothing says when its cache was last written (no readable history, no image creation time); kept", branch.Branch);
+                logger.Warning("{Branch:l}: nothing says when its cache was last written (no readable history, no image creation time); kept", branch.Branch);
                 kept.AddRange(branch.Tags.Select(t => Kept(repository, t, "undated: no readable history or image creation time")));
             }
             else if (written >= cutoff)
@@ -76,7 +76,7 @@ internal sealed class RegistryRetention(RegistryClient registry, ILogger logger)
                     continue;
                 if (keptByDigest.TryGetValue(digest, out var sharer))
                 {
-                    logger.Information("Keeps {Reference}: its manifest {Digest} is also {Kept}'s, and a delete would remove both", repository.Reference(tag), digest, sharer);
+                    logger.Information("Keeps {Reference:l}: its manifest {Digest:l} is also {Kept:l}'s, and a delete would remove both", repository.Reference(tag), digest, sharer);
                     kept.Add(Kept(repository, tag, $"its manifest is also {sharer}'s"));
                     continue;
                 }
@@ -101,7 +101,7 @@ internal sealed class RegistryRetention(RegistryClient registry, ILogger logger)
                 await registry.Manifests.DeleteAsync(repository, manifest.Key, settings.Credentials, cancellationToken).ConfigureAwait(false);
                 foreach (var item in manifest)
                     item.Deleted = true;
-                logger.Information("Deleted {Tags} ({Digest})", string.Join(", ", manifest.Select(i => i.Name)), manifest.Key);
+                logger.Information("Deleted {Tags:l} ({Digest:l})", string.Join(", ", manifest.Select(i => i.Name)), manifest.Key);
             }
             catch (RegistryRequestException exception) when (exception.DeletesDisabled)
             {
@@ -109,7 +109,7 @@ internal sealed class RegistryRetention(RegistryClient registry, ILogger logger)
             }
             catch (RegistryException exception) when (!cancellationToken.IsCancellationRequested)
             {
-                logger.Warning("Could not delete {Tags} ({Digest}): {Reason}", string.Join(", ", manifest.Select(i => i.Name)), manifest.Key, exception.Message);
+                logger.Warning("Could not delete {Tags:l} ({Digest:l}): {Reason}", string.Join(", ", manifest.Select(i => i.Name)), manifest.Key, exception.Message);
             }
         }
     }

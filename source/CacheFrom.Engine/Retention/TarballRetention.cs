@@ -23,7 +23,7 @@ internal sealed class TarballRetention(ILogger logger)
         var kept = new List<KeptItem>();
         if (!Directory.Exists(folder))
         {
-            logger.Information("Tarball store {Folder}: no tarballs of this image", folder);
+            logger.Information("Tarball store {Folder:l}: no tarballs of this image", folder);
             return (items, kept);
         }
 
@@ -56,11 +56,11 @@ internal sealed class TarballRetention(ILogger logger)
             {
                 File.Delete(item.Name);
                 item.Deleted = true;
-                logger.Information("Deleted {Path}", item.Name);
+                logger.Information("Deleted {Path:l}", item.Name);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                logger.Warning("Could not delete {Path}: {Reason}", item.Name, exception.Message);
+                logger.Warning("Could not delete {Path:l}: {Reason}", item.Name, exception.Message);
             }
         }
     }
