@@ -9,7 +9,7 @@ namespace CacheFrom.Retention;
 
 /// <summary>
 /// When a branch's cache was last written, as the registry records it: the history artifact's
-/// creation time and the newest time its entries were built or used (<see cref="CacheHistoryEntry.UsedAt"/>),
+/// creation time and the newest time its entries were built or used (<see cref="Recording.CacheHistoryEntry.UsedAt"/>),
 /// else, for a branch without a readable history (an older version's push, a failed history write),
 /// the newest <c>created</c> of its stage images' configs. Null when nothing says (then it is kept).
 /// A run that built nothing pushes no new history, so its use is not recorded here (docs/retention.md).

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using CacheFrom.Distribution;
 using CacheFrom.History;
+using CacheFrom.Recording;
 using CacheFrom.Resilience;
 
 namespace CacheFrom.Tests.Support;
