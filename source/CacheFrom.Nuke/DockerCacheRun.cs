@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using CacheFrom.BuildKit.Session;
 using CacheFrom.Hosting;
 using CacheFrom.Recording;
+using CacheFrom.Retention;
 using Nuke.Common;
 using Serilog;
 
@@ -53,7 +54,12 @@ internal static class DockerCacheRun
     {
         var run = Of(build);
         await UserErrors.ReportAsync(build, target, () => run.RunAsync(target)).ConfigureAwait(false);
-        if (run.Record is { } record)
+        if (target == CacheFromStepTable.PruneCache)
+        {
+            if (run.Prune is { } prune)
+                build.ReportSummary(summary => PruneSummary(summary, prune));
+        }
+        else if (run.Record is { } record)
             build.ReportSummary(summary => target.Step is { } step ? StepSummary(summary, record, step) : RunSummary(summary, run, record));
     }
 
@@ -66,6 +72,15 @@ internal static class DockerCacheRun
         summary["Fetch"] = Seconds(figures.FetchTime);
         summary["Saved"] = figures.TimeSaved is { } saved ? Seconds(saved) + (figures.TimeSavedIsPartial ? " or more" : "") : "unknown";
         summary["Verdict"] = figures.Verdict;
+        return summary;
+    }
+
+    private static Dictionary<string, string> PruneSummary(Dictionary<string, string> summary, PruneResult prune)
+    {
+        var tags = prune.Items.Count(i => i.Kind == PruneItemKind.RegistryTag);
+        var tarballs = prune.Items.Count(i => i.Kind == PruneItemKind.Tarball);
+        summary[prune.DryRun ? "Would delete" : "Deleted"] = $"{tags} tags, {tarballs} tarballs, {Bytes(prune.Bytes)}";
+        summary["Kept"] = prune.Kept.Count.ToString(CultureInfo.InvariantCulture);
         return summary;
     }
 

@@ -8,7 +8,8 @@ namespace CacheFrom.Nuke;
 /// <summary>
 /// The Docker build-cache targets, one engine call each, in the order <see cref="DockerPublish"/>
 /// runs them: <see cref="LoadTarball"/>, <see cref="ResolveCache"/>, <see cref="BuildBuilderStage"/>,
-/// <see cref="BuildFinalStage"/>, <see cref="PushAll"/>, <see cref="SaveTarball"/>. Running any one
+/// <see cref="BuildFinalStage"/>, <see cref="PushAll"/>, <see cref="SaveTarball"/>; apart from them,
+/// <see cref="PruneCache"/> deletes the cache of idle branches (a dry run unless docker-prune-apply). Running any one
 /// runs what it needs and nothing more; a target whose mode is off (tarball steps in registry mode,
 /// PushAll without docker-push) is skipped, not failed. Names, descriptions, dependencies and skip
 /// rules are the engine's <see cref="CacheFromStepTable"/> (a test holds the two together); every
@@ -69,4 +70,11 @@ public interface IDockerPublish : IHazDockerCache
             DockerCacheReportDirectory / ReportWriter.HtmlFileName,
             DockerCacheReportDirectory / "run.json")
         .Executes(() => DockerCacheRun.RunAsync(this, CacheFromStepTable.DockerPublish));
+
+    Target PruneCache => _ => _
+        .Description(CacheFromStepTable.PruneCache.Description)
+        .After(PushAll, SaveTarball, DockerPublish)
+        .Requires(() => Image)
+        .OnlyWhenDynamic(() => DockerCacheRun.IsEnabled(this, CacheFromStepTable.PruneCache), CacheFromStepTable.PruneCache.RunsWhen)
+        .Executes(() => DockerCacheRun.RunAsync(this, CacheFromStepTable.PruneCache));
 }

@@ -67,6 +67,12 @@ public interface IHazDockerCache : INukeBuild
     [Parameter(ParameterDescriptions.Lint)]
     string? Lint => TryGetValue(() => Lint);
 
+    [Parameter(ParameterDescriptions.CacheTtl)]
+    string? CacheTtl => TryGetValue(() => CacheTtl);
+
+    [Parameter(ParameterDescriptions.PruneApply)]
+    string? PruneApply => TryGetValue(() => PruneApply);
+
     [Parameter(ParameterDescriptions.Username)]
     [Secret]
     string? Username => TryGetValue(() => Username);

@@ -54,6 +54,40 @@ public sealed class DockerPublishBuildTests
     }
 
     [Test]
+    public async Task Given_a_stale_tarball_When_PruneCache_runs_Then_a_dry_run_lists_it_and_docker_prune_apply_deletes_it_alone()
+    {
+        var image = TestEnvironment.UniqueLocalRepository("nuke-prune");
+        var folder = Path.Combine(_repository.CacheDirectory, image.Replace('/', '+').Replace(':', '~'));
+        Directory.CreateDirectory(folder);
+        var stale = Path.Combine(folder, "feature-old.tar");
+        var fresh = Path.Combine(folder, "feature-new.tar");
+        var fallback = Path.Combine(folder, "master.tar");
+        foreach (var (path, age) in new[] { (stale, 30), (fresh, 1), (fallback, 30) })
+        {
+            await File.WriteAllBytesAsync(path, new byte[2048]);
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow - TimeSpan.FromDays(age));
+        }
+
+        string[] arguments = ["PruneCache", "--docker-image", image, "--docker-tag", "main", "--docker-cache", "tarball"];
+        var dryRun = await _repository.RunAsync(arguments);
+        var staleAfterDryRun = File.Exists(stale);
+        var applied = await _repository.RunAsync([.. arguments, "--docker-prune-apply"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(dryRun.ExitCode, Is.Zero, dryRun.Output);
+            Assert.That(dryRun.Output, Does.Contain($"Would delete {stale} (2.0 KiB;"));
+            Assert.That(dryRun.Output, Does.Contain("Would delete").And.Contain("0 tags, 1 tarballs, 2.0 KiB"), "NUKE's summary");
+            Assert.That(staleAfterDryRun, "the dry run deleted nothing");
+            Assert.That(applied.ExitCode, Is.Zero, applied.Output);
+            Assert.That(File.Exists(stale), Is.False, "docker-prune-apply deleted the stale tarball");
+            Assert.That(File.Exists(fresh), "a fresh tarball stays");
+            Assert.That(File.Exists(fallback), "a fallback's tarball stays whatever its age");
+            Assert.That(applied.Output, Does.Not.Contain("Docker engine at "), "PruneCache opens no engine connection");
+        });
+    }
+
+    [Test]
     public async Task When_help_is_asked_Then_the_targets_and_the_docker_parameters_are_listed()
     {
         var help = await _repository.RunAsync("--help");

@@ -14,6 +14,9 @@ public static class CacheFromDefaults
     /// <summary><c>docker-lint</c>: findings are warnings, never a failed build.</summary>
     public const LintMode Lint = LintMode.Warn;
 
+    /// <summary><c>docker-cache-ttl</c>: two weeks, as kaniko's <c>--cache-ttl</c>.</summary>
+    public static TimeSpan CacheTtl { get; } = TimeSpan.FromDays(14);
+
     /// <summary>Relative to the working directory; NUKE's temporary directory.</summary>
     public const string CacheDir = ".nuke/temp/docker-cache";
 

@@ -46,6 +46,12 @@ public sealed class CacheFromOptions
     /// <summary><c>docker-lint</c>: the preflight lint of the Dockerfile and context. Default: <see cref="CacheFromDefaults.Lint"/>.</summary>
     public LintMode? Lint { get; set; }
 
+    /// <summary><c>docker-cache-ttl</c>: PruneCache deletes the cache of branches idle longer than this. Default: <see cref="CacheFromDefaults.CacheTtl"/>.</summary>
+    public TimeSpan? CacheTtl { get; set; }
+
+    /// <summary><c>docker-prune-apply</c>: PruneCache deletes; otherwise it only lists what would go. Default: false (a dry run).</summary>
+    public bool? PruneApply { get; set; }
+
     /// <summary><c>docker-ssh</c>: forward the ssh-agent (<c>default</c>) to <c>RUN --mount=type=ssh</c>.</summary>
     public string? Ssh { get; set; }
 

@@ -33,6 +33,34 @@ public static class CacheFromParameters
             _ => throw Invalid("docker-lint", value, "warn, off or error"),
         };
 
+    /// <summary>
+    /// A duration: a number and a unit, <c>14d</c>, <c>36h</c>, <c>90m</c> or <c>2w</c> (a bare number is days);
+    /// longer than zero. <paramref name="name"/> is the parameter, for the message.
+    /// </summary>
+    public static TimeSpan ParseDuration(string name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var text = value.Trim().ToLowerInvariant();
+        var unit = text.Length > 0 && char.IsAsciiLetter(text[^1]) ? text[^1] : 'd';
+        var number = text.Length > 0 && char.IsAsciiLetter(text[^1]) ? text[..^1].TrimEnd() : text;
+        var days = unit switch
+        {
+            'w' => 7.0,
+            'd' => 1.0,
+            'h' => 1.0 / 24,
+            'm' => 1.0 / (24 * 60),
+            _ => double.NaN,
+        };
+        // Up to a century: anything longer is a typo, and TimeSpan ends not far beyond.
+        if (!double.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var amount)
+            || double.IsNaN(days) || amount <= 0 || amount * days > 36525)
+        {
+            throw Invalid(name, value, "a duration longer than zero such as 14d, 36h, 90m or 2w (a bare number is days)");
+        }
+
+        return TimeSpan.FromDays(amount * days);
+    }
+
     /// <summary>Absent → null; empty (a bare flag) → true; true/false/1/0/yes/no otherwise.</summary>
     public static bool? ParseBool(string name, string? value) =>
         value?.Trim().ToLowerInvariant() switch

@@ -47,6 +47,12 @@ public sealed class CacheFromSettings
 
     public required LintMode Lint { get; init; }
 
+    /// <summary>PruneCache deletes the cache-only tags and tarballs of branches idle longer than this.</summary>
+    public TimeSpan CacheTtl { get; init; } = CacheFromDefaults.CacheTtl;
+
+    /// <summary>PruneCache deletes; false: it only lists what would go (a dry run).</summary>
+    public bool PruneApply { get; init; }
+
     public required string WorkingDirectory { get; init; }
 
     public required string ReportDir { get; init; }
@@ -121,6 +127,9 @@ public sealed class CacheFromSettings
         if (options.Lint is { } lint && !Enum.IsDefined(lint))
             problems.Add($"docker-lint '{(int)lint}' is not valid; use warn, off or error");
 
+        if (options.CacheTtl is { } ttl && ttl <= TimeSpan.Zero)
+            problems.Add($"docker-cache-ttl must be longer than zero (it is {ttl})");
+
         if (options.Retry is not null)
             problems.AddRange(options.Retry.Validate());
 
@@ -154,6 +163,8 @@ public sealed class CacheFromSettings
             Secrets = [.. options.Secrets],
             Ssh = options.Ssh,
             Lint = options.Lint ?? CacheFromDefaults.Lint,
+            CacheTtl = options.CacheTtl ?? CacheFromDefaults.CacheTtl,
+            PruneApply = options.PruneApply ?? false,
             WorkingDirectory = workingDirectory,
             ReportDir = Path.GetFullPath(options.ReportDir ?? CacheFromDefaults.ReportDir, workingDirectory),
             DockerHost = options.DockerHost,

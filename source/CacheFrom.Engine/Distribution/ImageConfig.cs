@@ -6,6 +6,9 @@ namespace CacheFrom.Distribution;
 /// <param name="ManifestDigest">The digest of the image manifest read (the platform's, when the tag is an index).</param>
 internal sealed record ImageConfig(string ManifestDigest, string ConfigDigest, IReadOnlyDictionary<string, string> Labels, string? Os, string? Architecture)
 {
+    /// <summary>The config's <c>created</c> time (when the image was built), or null when it has none or it is not a time.</summary>
+    public DateTimeOffset? Created { get; init; }
+
     // Docker's config spells it with a capital, unlike the rest of the document.
     private const string LabelsProperty = "Labels";
 
@@ -31,6 +34,10 @@ internal sealed record ImageConfig(string ManifestDigest, string ConfigDigest, I
 
             return root.ValueKind == JsonValueKind.Object
                 ? new ImageConfig(manifestDigest, configDigest, labels, Descriptor.String(root, "os"), Descriptor.String(root, "architecture"))
+                {
+                    Created = DateTimeOffset.TryParse(Descriptor.String(root, "created"), System.Globalization.CultureInfo.InvariantCulture,
+                        System.Globalization.DateTimeStyles.AssumeUniversal, out var created) ? created : null,
+                }
                 : throw new InvalidDataException("the image config is not a JSON object");
         }
         catch (JsonException exception)

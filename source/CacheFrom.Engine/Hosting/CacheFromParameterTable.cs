@@ -91,6 +91,18 @@ public static class CacheFromParameterTable
         "warn",
         (b, v) => b.Options.Lint = CacheFromParameters.ParseLintMode(v[^1]));
 
+    public static ParameterDefinition CacheTtl { get; } = new(
+        "docker-cache-ttl", ParameterKind.Text,
+        ParameterDescriptions.CacheTtl,
+        "14d",
+        (b, v) => b.Options.CacheTtl = CacheFromParameters.ParseDuration("docker-cache-ttl", v[^1]));
+
+    public static ParameterDefinition PruneApply { get; } = new(
+        "docker-prune-apply", ParameterKind.Switch,
+        ParameterDescriptions.PruneApply,
+        "false (PruneCache lists what would go, with sizes, and deletes nothing)",
+        (b, v) => b.Options.PruneApply = CacheFromParameters.ParseBool("docker-prune-apply", v[^1]));
+
     public static ParameterDefinition Username { get; } = new(
         "docker-username", ParameterKind.Text,
         ParameterDescriptions.Username,
@@ -108,7 +120,7 @@ public static class CacheFromParameterTable
     /// <summary>Every parameter, in the order help and docs list them.</summary>
     public static IReadOnlyList<ParameterDefinition> All { get; } =
     [
-        Image, Tag, CacheFallback, File, Context, Builder, Cache, CacheDir, Push, BuildArgs, Secrets, Ssh, Lint, Username, Password,
+        Image, Tag, CacheFallback, File, Context, Builder, Cache, CacheDir, Push, BuildArgs, Secrets, Ssh, Lint, CacheTtl, PruneApply, Username, Password,
     ];
 
     /// <summary>The row named <paramref name="name"/> (<c>docker-image</c>), or null.</summary>

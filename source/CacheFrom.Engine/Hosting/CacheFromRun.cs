@@ -2,6 +2,7 @@ using CacheFrom.Configuration;
 using CacheFrom.Pipeline;
 using CacheFrom.Recording;
 using CacheFrom.Reporting;
+using CacheFrom.Retention;
 using CacheFrom.Sessions;
 using Serilog;
 
@@ -19,6 +20,7 @@ public sealed class CacheFromRun : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly IBuildSessionProvider? _sessions;
     private readonly ConsoleCancellation _cancellation;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private CacheFromSettings? _settings;
     private CachePipeline? _pipeline;
@@ -26,7 +28,8 @@ public sealed class CacheFromRun : IAsyncDisposable
     /// <param name="options">The host's parameters as engine options; called once, when first needed.</param>
     /// <param name="logger">Where the engine logs.</param>
     /// <param name="sessions">The BuildKit session provider (credentials, secrets, ssh, the build context); owned and disposed by the run.</param>
-    public CacheFromRun(Func<CacheFromOptions> options, ILogger logger, IBuildSessionProvider? sessions)
+    /// <param name="time">The clock PruneCache dates caches by; null: the system's.</param>
+    public CacheFromRun(Func<CacheFromOptions> options, ILogger logger, IBuildSessionProvider? sessions, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -34,12 +37,16 @@ public sealed class CacheFromRun : IAsyncDisposable
         _logger = logger;
         _sessions = sessions;
         _cancellation = new ConsoleCancellation(logger);
+        _time = time ?? TimeProvider.System;
     }
 
     public CancellationToken CancellationToken => _cancellation.Token;
 
     /// <summary>The validated settings; throws one <see cref="CacheFromConfigurationException"/> listing every problem.</summary>
     public CacheFromSettings Settings => _settings ??= CacheFromSettings.Resolve(_options());
+
+    /// <summary>What the last PruneCache of this process found; null before one ran.</summary>
+    public PruneResult? Prune { get; private set; }
 
     /// <summary>The record of this run, once the pipeline is open; null before.</summary>
     public RunRecord? Record => _pipeline?.Record;
@@ -52,12 +59,26 @@ public sealed class CacheFromRun : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs one target: a step of the pipeline, or <c>DockerPublish</c>'s own action (the report,
-    /// after its dependencies ran in this process). A Ctrl+C ends it with one message.
+    /// Runs one target: a step of the pipeline, <c>DockerPublish</c>'s own action (the report,
+    /// after its dependencies ran in this process), or <c>PruneCache</c> (which opens no pipeline and
+    /// needs no engine). A Ctrl+C ends it with one message.
     /// </summary>
     public async Task RunAsync(StepDefinition target)
     {
         ArgumentNullException.ThrowIfNull(target);
+        if (target == CacheFromStepTable.PruneCache)
+        {
+            if (target.SkipReason(Settings) is { } reason)
+            {
+                _logger.Information("{Step} skipped: {Reason}", target.Name, reason);
+                return;
+            }
+
+            await CancellableAsync(target.Name, async () => Prune = await CacheRetention.PruneAsync(Settings, _logger, _time, CancellationToken).ConfigureAwait(false))
+                .ConfigureAwait(false);
+            return;
+        }
+
         var pipeline = await PipelineAsync().ConfigureAwait(false);
         await CancellableAsync(target.Name, () => target.Step is { } step
             ? pipeline.RunStepAsync(step, CancellationToken)

@@ -60,9 +60,22 @@ public static class CacheFromStepTable
         ],
         verb: "publish");
 
-    /// <summary>Every target, in the order DockerPublish runs them, DockerPublish last.</summary>
+    /// <summary>
+    /// Not part of DockerPublish: deletes the cache of branches idle longer than docker-cache-ttl (a dry run
+    /// unless docker-prune-apply). Needs no engine; after the pipeline's steps when one invocation runs both.
+    /// </summary>
+    public static StepDefinition PruneCache { get; } = new(
+        "PruneCache", step: null,
+        "Deletes the cache-only tags and tarballs of branches last written more than docker-cache-ttl ago (a dry run unless docker-prune-apply)",
+        dependsOn: [],
+        after: [nameof(PipelineStep.PushAll), nameof(PipelineStep.SaveTarball), "DockerPublish"],
+        runsWhen: "docker-cache is not none",
+        skipReason: s => s.Cache == CacheMode.None ? "docker-cache is none" : null,
+        verb: "prune");
+
+    /// <summary>Every target: the steps in the order DockerPublish runs them, DockerPublish, then PruneCache.</summary>
     public static IReadOnlyList<StepDefinition> All { get; } =
-        [LoadTarball, ResolveCache, BuildBuilderStage, BuildFinalStage, PushAll, SaveTarball, DockerPublish];
+        [LoadTarball, ResolveCache, BuildBuilderStage, BuildFinalStage, PushAll, SaveTarball, DockerPublish, PruneCache];
 
     public static StepDefinition For(PipelineStep step) => All.First(s => s.Step == step);
 

@@ -32,6 +32,10 @@ public static class ParameterDescriptions
 
     public const string Lint = "Preflight lint of the Dockerfile and context: warn, off or error (findings fail the run before Docker is touched)";
 
+    public const string CacheTtl = "PruneCache deletes the cache-only tags and tarballs of branches whose cache was last written longer ago than this: 14d, 36h, 2w";
+
+    public const string PruneApply = "PruneCache deletes what it found: true or false (false lists what would go, with sizes)";
+
     public const string Username = "Registry user name";
 
     public const string Password = "Registry password or token";

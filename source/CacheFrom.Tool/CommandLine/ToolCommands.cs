@@ -4,7 +4,8 @@ using CacheFrom.Hosting;
 namespace CacheFrom.Tool.CommandLine;
 
 /// <summary>
-/// The command line: <c>publish</c> (DockerPublish), one verb per step of the step table, <c>report</c>
+/// The command line: <c>publish</c> (DockerPublish), one verb per other target of the step table
+/// (the steps, and <c>prune</c> for PruneCache), <c>report</c>
 /// (DockerPublish's own action, for hosts that run the steps as separate commands) and <c>plan</c>.
 /// </summary>
 internal static class ToolCommands
@@ -24,9 +25,11 @@ internal static class ToolCommands
         publish.SetAction((parse, _) => runner.RunAsync(parse, run => run.PublishAsync()));
         root.Subcommands.Add(publish);
 
-        foreach (var target in CacheFromStepTable.All.Where(t => t.Step is not null))
+        foreach (var target in CacheFromStepTable.All.Where(t => t != CacheFromStepTable.DockerPublish))
         {
-            var command = new Command(target.Verb, $"{target.Description} ({target.Name}; one step: continue a run with --run-id)");
+            var command = new Command(target.Verb, target.Step is null
+                ? $"{target.Description} ({target.Name})"
+                : $"{target.Description} ({target.Name}; one step: continue a run with --run-id)");
             command.SetAction((parse, _) => runner.RunAsync(parse, run => run.RunAsync(target)));
             root.Subcommands.Add(command);
         }

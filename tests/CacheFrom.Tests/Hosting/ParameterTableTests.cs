@@ -8,7 +8,7 @@ public sealed class ParameterTableTests
     [Test]
     public void Every_parameter_is_spelled_docker_something_with_its_environment_variable_and_NUKE_member_derived_from_it()
     {
-        Assert.That(CacheFromParameterTable.All, Has.Count.EqualTo(15));
+        Assert.That(CacheFromParameterTable.All, Has.Count.EqualTo(17));
         Assert.Multiple(() =>
         {
             foreach (var parameter in CacheFromParameterTable.All)
@@ -49,11 +49,11 @@ public sealed class ParameterTableTests
         {
             Assert.That(CacheFromStepTable.All.Select(s => s.Name), Is.EqualTo(new[]
             {
-                "LoadTarball", "ResolveCache", "BuildBuilderStage", "BuildFinalStage", "PushAll", "SaveTarball", "DockerPublish",
+                "LoadTarball", "ResolveCache", "BuildBuilderStage", "BuildFinalStage", "PushAll", "SaveTarball", "DockerPublish", "PruneCache",
             }));
             Assert.That(CacheFromStepTable.All.Select(s => s.Verb), Is.EqualTo(new[]
             {
-                "load-tarball", "resolve-cache", "build-builder-stage", "build-final-stage", "push-all", "save-tarball", "publish",
+                "load-tarball", "resolve-cache", "build-builder-stage", "build-final-stage", "push-all", "save-tarball", "publish", "prune",
             }));
             Assert.That(CacheFromStepTable.DockerPublish.DependsOn, Is.EqualTo(CacheFromStepTable.All.Where(s => s.Step is not null).Select(s => s.Name)));
             Assert.That(CacheFromStepTable.All.SelectMany(s => s.DependsOn.Concat(s.After)), Has.All.AnyOf(CacheFromStepTable.All.Select(s => s.Name).ToArray()));

@@ -115,6 +115,34 @@ public sealed class InstalledToolTests
     }
 
     [Test]
+    public async Task Prune_lists_a_stale_branch_in_a_dry_run_and_against_a_registry_without_deletes_fails_with_one_message()
+    {
+        await using var registry = await RegistryServer.StartAsync(deleteEnabled: false);
+        using var context = new TemporaryContext("FROM BASE\n");
+        var repository = registry.UniqueRepository("tool-prune");
+        var log = new TestLogger();
+        using (var seeder = new CacheTagSeeder(repository, log))
+        {
+            await seeder.ImageAsync("feature-old", DateTimeOffset.UtcNow - TimeSpan.FromDays(30), "final");
+            await seeder.ImageAsync("feature-old--builder", DateTimeOffset.UtcNow - TimeSpan.FromDays(30), "builder");
+        }
+
+        string[] arguments = ["prune", "--docker-image", repository, "--docker-tag", "main", "--docker-cache", "registry"];
+        var dryRun = await _tool.RunAsync(context.Directory, null, arguments);
+        var applied = await _tool.RunAsync(context.Directory, null, [.. arguments, "--docker-prune-apply"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(dryRun.ExitCode, Is.Zero, dryRun.Output);
+            Assert.That(dryRun.Output, Does.Contain($"Would delete {repository}:feature-old--builder ("));
+            Assert.That(applied.ExitCode, Is.EqualTo(4), applied.Output);
+            Assert.That(applied.Output, Does.Contain("REGISTRY_STORAGE_DELETE_ENABLED=true"));
+            Assert.That(applied.Output.Split("does not allow deletes").Length - 1, Is.EqualTo(1), "one message");
+            Assert.That(applied.Output, Does.Not.Contain(" at CacheFrom."), "no stack trace");
+        });
+    }
+
+    [Test]
     public async Task Help_lists_every_parameter_of_the_contract_with_its_environment_variable()
     {
         var help = await _tool.RunAsync(Path.GetTempPath(), null, "publish", "--help");
