@@ -24,8 +24,10 @@ public static class CacheFromRecipe
 
     public static CakeTaskBuilder DockerPublish { get; internal set; } = null!;
 
-    /// <summary>The recipe's tasks, in the order DockerPublish runs them.</summary>
-    public static IReadOnlyList<CakeTaskBuilder> Tasks => new[] { LoadTarball, ResolveCache, BuildBuilderStage, BuildFinalStage, PushAll, SaveTarball, DockerPublish };
+    public static CakeTaskBuilder PruneCache { get; internal set; } = null!;
+
+    /// <summary>The recipe's tasks, in the order DockerPublish runs them, then PruneCache.</summary>
+    public static IReadOnlyList<CakeTaskBuilder> Tasks => new[] { LoadTarball, ResolveCache, BuildBuilderStage, BuildFinalStage, PushAll, SaveTarball, DockerPublish, PruneCache };
 
     /// <summary>
     /// A default for a parameter, below Cake's arguments and the environment, e.g. a repository's
@@ -100,3 +102,9 @@ CacheFromRecipe.DockerPublish = Task("DockerPublish")
     .IsDependentOn(CacheFromRecipe.PushAll)
     .IsDependentOn(CacheFromRecipe.SaveTarball)
     .Does<CacheFromCakeRun>(run => run.Report());
+
+// Not part of DockerPublish and needs no engine: run it as its own target (a scheduled job, or a
+// step after the publish job), e.g. dotnet cake build.cake --target=PruneCache --docker-prune-apply.
+CacheFromRecipe.PruneCache = Task("PruneCache")
+    .Description("Deletes the cache-only tags and tarballs of branches last written more than docker-cache-ttl ago (a dry run unless docker-prune-apply)")
+    .Does<CacheFromCakeRun>(run => run.Step("PruneCache"));

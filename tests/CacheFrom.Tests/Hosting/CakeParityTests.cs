@@ -30,7 +30,7 @@ public sealed partial class CakeParityTests
                     Regex.Matches(body, @"\.IsDependentOn\(CacheFromRecipe\.(?<name>\w+)\)").Select(m => m.Groups["name"].Value),
                     Is.EqualTo(step.DependsOn),
                     $"{step.Name} depends on what the table says, in its order");
-                Assert.That(body, Does.Contain(step.Step is null ? "run.Report()" : $"run.Step(\"{step.Name}\")"), $"{step.Name} runs its own step");
+                Assert.That(body, Does.Contain(step == CacheFromStepTable.DockerPublish ? "run.Report()" : $"run.Step(\"{step.Name}\")"), $"{step.Name} runs its own step");
                 // Skip rules are the tool's, through the plan Setup reads: a criteria of the recipe's own would be a second copy.
                 Assert.That(body, Does.Not.Contain("WithCriteria"), $"{step.Name} has no skip rule of its own");
             }
