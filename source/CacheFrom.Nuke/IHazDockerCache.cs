@@ -55,6 +55,9 @@ public interface IHazDockerCache : INukeBuild
     [Parameter(ParameterDescriptions.Push)]
     string? Push => TryGetValue(() => Push);
 
+    [Parameter(ParameterDescriptions.CacheSkip)]
+    string? CacheSkip => TryGetValue(() => CacheSkip);
+
     [Parameter(ParameterDescriptions.BuildArgs, Separator = " ")]
     string[]? BuildArgs => TryGetValue(() => BuildArgs);
 

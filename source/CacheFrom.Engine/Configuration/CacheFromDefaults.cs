@@ -17,6 +17,9 @@ public static class CacheFromDefaults
     /// <summary><c>docker-cache-ttl</c>: two weeks, as kaniko's <c>--cache-ttl</c>.</summary>
     public static TimeSpan CacheTtl { get; } = TimeSpan.FromDays(14);
 
+    /// <summary><c>docker-cache-skip</c>: a stage whose inputs equal its cache image's is not built.</summary>
+    public const bool Skip = true;
+
     /// <summary>Relative to the working directory; NUKE's temporary directory.</summary>
     public const string CacheDir = ".nuke/temp/docker-cache";
 

@@ -34,6 +34,12 @@ public sealed class CacheFromOptions
     /// <summary><c>docker-push</c>. Default: true when the cache mode uses the registry.</summary>
     public bool? Push { get; set; }
 
+    /// <summary>
+    /// <c>docker-cache-skip</c>: a stage whose fingerprint equals its winning cache image's is not built
+    /// (docs/fingerprints.md). Default: <see cref="CacheFromDefaults.Skip"/>; false builds every stage.
+    /// </summary>
+    public bool? Skip { get; set; }
+
     /// <summary><c>docker-build-args</c>.</summary>
     public IDictionary<string, string> BuildArgs { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

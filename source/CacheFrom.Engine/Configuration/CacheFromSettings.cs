@@ -32,6 +32,9 @@ public sealed class CacheFromSettings
 
     public required IReadOnlyDictionary<string, string> BuildArgs { get; init; }
 
+    /// <summary><c>docker-cache-skip</c>: stages whose inputs are unchanged since their cache image was built are not built.</summary>
+    public bool Skip { get; init; } = CacheFromDefaults.Skip;
+
     /// <summary>
     /// Explicit credentials, else the Docker config's for the image's registry (its credential
     /// helper, else its <c>auths</c> entry: <see cref="DockerConfigCredentials"/>), else null.
@@ -158,6 +161,7 @@ public sealed class CacheFromSettings
             CacheDir = Path.GetFullPath(options.CacheDir ?? CacheFromDefaults.CacheDir, workingDirectory),
             Push = push,
             BuildArgs = new Dictionary<string, string>(options.BuildArgs, StringComparer.Ordinal),
+            Skip = options.Skip ?? CacheFromDefaults.Skip,
             Credentials = lookup.Credentials,
             CredentialsSource = lookup.Source,
             Secrets = [.. options.Secrets],

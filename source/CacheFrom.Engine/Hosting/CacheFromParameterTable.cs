@@ -66,6 +66,12 @@ public static class CacheFromParameterTable
         "true when docker-cache uses the registry",
         (b, v) => b.Options.Push = CacheFromParameters.ParseBool("docker-push", v[^1]));
 
+    public static ParameterDefinition CacheSkip { get; } = new(
+        "docker-cache-skip", ParameterKind.Switch,
+        ParameterDescriptions.CacheSkip,
+        "true",
+        (b, v) => b.Options.Skip = CacheFromParameters.ParseBool("docker-cache-skip", v[^1]));
+
     public static ParameterDefinition BuildArgs { get; } = new(
         "docker-build-args", ParameterKind.List,
         ParameterDescriptions.BuildArgs,
@@ -120,7 +126,7 @@ public static class CacheFromParameterTable
     /// <summary>Every parameter, in the order help and docs list them.</summary>
     public static IReadOnlyList<ParameterDefinition> All { get; } =
     [
-        Image, Tag, CacheFallback, File, Context, Builder, Cache, CacheDir, Push, BuildArgs, Secrets, Ssh, Lint, CacheTtl, PruneApply, Username, Password,
+        Image, Tag, CacheFallback, File, Context, Builder, Cache, CacheDir, Push, CacheSkip, BuildArgs, Secrets, Ssh, Lint, CacheTtl, PruneApply, Username, Password,
     ];
 
     /// <summary>The row named <paramref name="name"/> (<c>docker-image</c>), or null.</summary>

@@ -24,6 +24,8 @@ public static class ParameterDescriptions
 
     public const string Push = "Push the images: true or false";
 
+    public const string CacheSkip = "Skip a stage whose inputs are unchanged since its cache image was built: true or false (false builds every stage)";
+
     public const string BuildArgs = "Build arguments, KEY=VALUE (a bare KEY takes the environment variable's value)";
 
     public const string Secrets = "Build secrets for RUN --mount=type=secret: id=ENV_VAR or id=path/to/file";

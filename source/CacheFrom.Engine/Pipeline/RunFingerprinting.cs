@@ -103,8 +103,9 @@ internal static class RunFingerprinting
     }
 
     /// <summary>
-    /// The label on the winner: from the engine when it holds the image (a tarball load, a classic
-    /// pull), else from its config in the registry (manifest and config blob, no layer).
+    /// The label on the winner: from the engine when the winner is its image (a tarball load, a pull
+    /// this run made), else from its config in the registry (manifest and config blob, no layer). A
+    /// registry winner's older namesake left on the engine is not asked: a skip trusts this label.
     /// </summary>
     private static async Task<string?> WinnerFingerprintAsync(RunContext context, StageImage stage, string platform, CancellationToken cancellationToken)
     {
@@ -113,9 +114,11 @@ internal static class RunFingerprinting
             return null;
         try
         {
-            if (await context.Engine.InspectLocalAsync(winner, cancellationToken).ConfigureAwait(false) is { } local)
+            var inRegistry = StageSkip.WinnerInRegistry(record);
+            if ((!inRegistry || StageSkip.PulledWinners(context))
+                && await context.Engine.InspectLocalAsync(winner, cancellationToken).ConfigureAwait(false) is { } local)
                 return local.Labels.GetValueOrDefault(FingerprintLabel.Name);
-            if (!record.Candidates.Any(c => c.Reference == winner && c.Exists && c.Source == "registry"))
+            if (!inRegistry)
                 return null;
             var reference = stage.Candidates.First(c => c.ToString() == winner);
             var config = await context.Registry.ReadImageConfigAsync(RegistryRepository.Of(reference), reference.Tag, context.Settings.Credentials, ParsePlatform(platform), cancellationToken)

@@ -50,6 +50,17 @@ public sealed class StageRecord
     [JsonInclude]
     public MissExplanation? Change { get; internal set; }
 
+    /// <summary>
+    /// The candidate whose inputs equal this run's: the stage was not built and that image stands for it
+    /// (docker-cache-skip, docs/fingerprints.md); null when the stage was built.
+    /// </summary>
+    [JsonInclude]
+    public string? SkippedSince { get; internal set; }
+
+    /// <summary>The stage was not built in this run (<see cref="SkippedSince"/>).</summary>
+    [JsonIgnore]
+    public bool Skipped => SkippedSince is not null;
+
     /// <summary>This run's fingerprint is known and equals the winner's: the winner was built from exactly these inputs.</summary>
     [JsonIgnore]
     public bool InputsUnchanged => Fingerprint is not null && Fingerprint == WinnerFingerprint;

@@ -2,7 +2,10 @@ using CacheFrom.Recording;
 
 namespace CacheFrom.Pipeline.Steps;
 
-/// <summary>Builds each intermediate stage the final image needs with <c>--target</c>, in Dockerfile order.</summary>
+/// <summary>
+/// Builds each intermediate stage the final image needs with <c>--target</c>, in Dockerfile order;
+/// a stage whose inputs are unchanged since its cache image was built is not built (<see cref="StageSkip"/>).
+/// </summary>
 internal sealed class BuildBuilderStageStep : IPipelineStep
 {
     public PipelineStep Step => PipelineStep.BuildBuilderStage;
@@ -19,6 +22,9 @@ internal sealed class BuildBuilderStageStep : IPipelineStep
 
         var builder = new StageBuilder(context);
         foreach (var stage in stages)
-            await builder.BuildAsync(stage, Step, cancellationToken).ConfigureAwait(false);
+        {
+            if (!await StageSkip.TrySkipAsync(context, stage, record, cancellationToken).ConfigureAwait(false))
+                await builder.BuildAsync(stage, Step, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

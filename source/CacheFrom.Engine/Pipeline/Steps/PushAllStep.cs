@@ -7,7 +7,9 @@ namespace CacheFrom.Pipeline.Steps;
 
 /// <summary>
 /// Pushes the final image (the deliverable: a failure fails the run), then the stage images and
-/// the cache history (cache only: a failure is a warning).
+/// the cache history (cache only: a failure is a warning). A stage that was not built because its
+/// registry winner has its inputs (<see cref="StageSkip"/>) is published registry-side instead:
+/// nothing when the winner is this tag's image, else a manifest copy.
 /// </summary>
 internal sealed class PushAllStep : IPipelineStep
 {
@@ -22,8 +24,10 @@ internal sealed class PushAllStep : IPipelineStep
         RequireBuilt(context, final);
         try
         {
-            var transfer = await PushAsync(context, retry, final, cancellationToken).ConfigureAwait(false);
-            record.BytesPushed += transfer.Bytes;
+            if (PublishedInRegistry(context, final))
+                await StageSkip.PublishAsync(context, final, cancellationToken).ConfigureAwait(false);
+            else
+                record.BytesPushed += (await PushAsync(context, retry, final, cancellationToken).ConfigureAwait(false)).Bytes;
         }
         catch (RegistryException exception)
         {
@@ -56,6 +60,12 @@ internal sealed class PushAllStep : IPipelineStep
         try
         {
             RequireBuilt(context, stage);
+            if (PublishedInRegistry(context, stage))
+            {
+                await StageSkip.PublishAsync(context, stage, cancellationToken).ConfigureAwait(false);
+                return (stage, 0, null);
+            }
+
             var transfer = await PushAsync(context, retry, stage, cancellationToken).ConfigureAwait(false);
             return (stage, transfer.Bytes, null);
         }
@@ -71,9 +81,13 @@ internal sealed class PushAllStep : IPipelineStep
             (heartbeat, token) => context.Engine.PushAsync(stage.Image, context.Settings.Credentials, heartbeat, token),
             cancellationToken);
 
+    /// <summary>Skipped, with its winner in the registry: published there, never pushed from the engine.</summary>
+    private static bool PublishedInRegistry(RunContext context, StageImage stage) =>
+        context.StageRecord(stage) is { Skipped: true } record && StageSkip.WinnerInRegistry(record);
+
     private static void RequireBuilt(RunContext context, StageImage stage)
     {
-        if (context.StageRecord(stage).ImageId is null)
+        if (context.StageRecord(stage) is { ImageId: null, Skipped: false })
             throw new CacheFromException($"{stage.Image} was not built in this run; run BuildFinalStage (or DockerPublish) before PushAll.");
     }
 }
