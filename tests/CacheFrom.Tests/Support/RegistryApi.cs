@@ -20,6 +20,25 @@ internal static class RegistryApi
         return response.StatusCode == HttpStatusCode.OK;
     }
 
+    /// <summary>Every tag of <paramref name="repository"/> with the digest its manifest has now: what a run must leave as it was.</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> ManifestDigestsAsync(string repository)
+    {
+        var slash = repository.IndexOf('/', StringComparison.Ordinal);
+        using var response = await Http.GetAsync(new Uri($"http://{repository[..slash]}/v2/{repository[(slash + 1)..]}/tags/list?n=1000"));
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return result;
+        response.EnsureSuccessStatusCode();
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        if (document.RootElement.TryGetProperty("tags", out var tags) && tags.ValueKind == System.Text.Json.JsonValueKind.Array)
+        {
+            foreach (var tag in tags.EnumerateArray().Select(t => t.GetString()!))
+                result[tag] = (await ManifestAsync(repository, tag))?.Digest ?? "missing";
+        }
+
+        return result;
+    }
+
     /// <summary>The manifest under <paramref name="reference"/> (tag or digest) as the registry serves it; null when it has none.</summary>
     public static async Task<RawManifest?> ManifestAsync(string repository, string reference)
     {
