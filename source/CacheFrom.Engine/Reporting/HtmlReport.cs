@@ -217,7 +217,7 @@ internal static class HtmlReport
             html.Append("<td>").Append(E(s.Message ?? "")).Append("</td></tr>\n");
         }
 
-        html.Append("</table>\n<h2>Stages</h2>\n<table>\n<tr><th>Stage</th><th>Cached</th><th>Built</th><th>Winning candidate</th><th>Candidates checked</th></tr>\n");
+        html.Append("</table>\n<h2>Stages</h2>\n<table>\n<tr><th>Stage</th><th>Cached</th><th>Built</th><th>Winning candidate</th><th>Candidates checked</th><th>Note</th></tr>\n");
         foreach (var stage in summary.Stages)
         {
             var candidates = record.Stages.FirstOrDefault(s => s.Name == stage.Name)?.Candidates ?? [];
@@ -231,7 +231,7 @@ internal static class HtmlReport
                     .Append(c.Error is not null ? "unknown (" + E(c.Error) + ")" : c.Exists ? "exists" : "missing").Append("</div>");
             }
 
-            html.Append("</td></tr>\n");
+            html.Append("</td><td>").Append(E(stage.SkipNote ?? "")).Append("</td></tr>\n");
         }
 
         html.Append("</table>\n");

@@ -44,10 +44,13 @@ internal static class MarkdownReport
         }
 
         Line(md);
-        Line(md, "| Stage | Cached | Built | Winning candidate |");
-        Line(md, "|---|---:|---:|---|");
+        Line(md, "| Stage | Cached | Built | Winning candidate | Note |");
+        Line(md, "|---|---:|---:|---|---|");
         foreach (var stage in summary.Stages)
-            Line(md, $"| {Cell(stage.Name)}{(stage.IsFinal && stage.Name != "final" ? " (final)" : "")} | {stage.CachedInstructions} | {stage.BuiltInstructions} | {(stage.Winner is null ? "none (cold)" : "`" + Cell(stage.Winner) + "`")} |");
+        {
+            Line(md, $"| {Cell(stage.Name)}{(stage.IsFinal && stage.Name != "final" ? " (final)" : "")} | {stage.CachedInstructions} | {stage.BuiltInstructions} | "
+                + $"{(stage.Winner is null ? "none (cold)" : "`" + Cell(stage.Winner) + "`")} | {Cell(stage.SkipNote)} |");
+        }
 
         var misses = MissLine.Of(record);
         if (misses.Count > 0)

@@ -87,6 +87,7 @@ internal sealed record ReportDocument(
             stageRecord?.FingerprintUnknown,
             stageRecord?.WinnerFingerprint,
             stageRecord?.InputsUnchanged ?? false,
+            stage.SkippedSince,
             ReportMissDocument.From(stageRecord?.Change));
     }
 
@@ -135,6 +136,7 @@ internal sealed record ReportStageDocument(
     string? FingerprintUnknown,
     string? WinnerFingerprint,
     bool InputsUnchanged,
+    string? SkippedSince,
     ReportMissDocument? Change);
 
 internal sealed record ReportCandidateDocument(string Reference, string Source, bool Exists, double CheckSeconds, string? Error);

@@ -174,7 +174,7 @@ public sealed class RunSummary
             var stage = record.Stages.FirstOrDefault(s => s.Name == name);
             var instructions = effective.Where(i => i.Key.Stage == name).ToList();
             var cached = instructions.Count(i => i.Record.Cached);
-            result.Add(new StageSummary(name, stage?.IsFinal ?? false, stage?.ImageReference, stage?.Winner, cached, instructions.Count - cached));
+            result.Add(new StageSummary(name, stage?.IsFinal ?? false, stage?.ImageReference, stage?.Winner, cached, instructions.Count - cached, stage?.SkippedSince));
         }
 
         return result;

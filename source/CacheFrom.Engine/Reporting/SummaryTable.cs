@@ -7,9 +7,9 @@ namespace CacheFrom.Reporting;
 internal static class SummaryTable
 {
     private static readonly string[] StepHeader = ["Step", "Outcome", "Duration", "Pulled", "Pushed", "Loaded", "Saved"];
-    private static readonly string[] StageHeader = ["Stage", "Cached", "Built", "Winning candidate"];
+    private static readonly string[] StageHeader = ["Stage", "Cached", "Built", "Winning candidate", "Note"];
     private static readonly bool[] StepAlignment = [false, false, true, true, true, true, true];
-    private static readonly bool[] StageAlignment = [false, true, true, false];
+    private static readonly bool[] StageAlignment = [false, true, true, false, false];
 
     public static string Render(RunRecord record, RunSummary summary)
     {
@@ -29,7 +29,7 @@ internal static class SummaryTable
         stages.AddRange(summary.Stages.Select(s => new[]
         {
             s.IsFinal && s.Name != "final" ? s.Name + " (final)" : s.Name, s.CachedInstructions.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            s.BuiltInstructions.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Winner ?? "none (cold)",
+            s.BuiltInstructions.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Winner ?? "none (cold)", s.SkipNote ?? "",
         }));
         Table(text, stages, StageAlignment);
         text.Append('\n');

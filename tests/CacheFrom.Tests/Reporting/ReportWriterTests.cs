@@ -181,6 +181,33 @@ public sealed partial class ReportWriterTests
         });
     }
 
+    [Test]
+    public async Task A_skipped_stage_is_named_with_its_candidate_in_every_report()
+    {
+        var record = RunRecords.Warm();
+        var builder = record.Stages.Single(s => s.Name == "builder");
+        builder.SkippedSince = builder.Winner;
+        record.Instructions.RemoveAll(i => i.BuiltIn == PipelineStep.BuildBuilderStage);
+        var log = new TestLogger();
+        const string note = "skipped: inputs unchanged since 127.0.0.1:5000/app:main--builder";
+
+        var files = await ReportWriter.WriteAsync(record, _directory, log.Logger, new Dictionary<string, string?>());
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(files.Json));
+        var stages = json.RootElement.GetProperty("stages").EnumerateArray().ToList();
+        var markdown = await File.ReadAllTextAsync(files.Markdown);
+        var html = await File.ReadAllTextAsync(files.Html);
+        Assert.That(stages, Has.Count.EqualTo(2));
+        Assert.Multiple(() =>
+        {
+            Assert.That(stages.Select(s => s.GetProperty("skippedSince").ValueKind == JsonValueKind.Null ? null : s.GetProperty("skippedSince").GetString()),
+                Is.EqualTo(new[] { "127.0.0.1:5000/app:main--builder", null }));
+            Assert.That(markdown, Does.Contain("| " + note + " |"));
+            Assert.That(html, Does.Contain("<td>" + note + "</td>"));
+            Assert.That(log.Lines.Where(l => l.Contains("Cache summary", StringComparison.Ordinal)).Single(), Does.Contain(note));
+        });
+    }
+
     private Task<ReportFiles> WriteAsync(RunRecord record, IReadOnlyDictionary<string, string?>? environment = null) =>
         ReportWriter.WriteAsync(record, _directory, new TestLogger().Logger, environment ?? new Dictionary<string, string?>());
 
