@@ -14,6 +14,8 @@ namespace CacheFrom.Pipeline;
 /// </summary>
 internal static class StageSkip
 {
+    private static readonly HashSet<string> BuildKitSteps = new(["RUN", "COPY", "ADD", "WORKDIR"], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>True when <paramref name="stage"/> is not built: its record says since which candidate, and the step's record says so too.</summary>
     public static async Task<bool> TrySkipAsync(RunContext context, StageImage stage, StepRecord step, CancellationToken cancellationToken)
     {
@@ -55,6 +57,7 @@ internal static class StageSkip
         }
 
         record.SkippedSince = winner;
+        RecordInstructions(context, stage, step.Step);
         var publication = !inRegistry
             ? winner == stage.Image.ToString() ? "its image is in the engine" : $"tagged {stage.Image} in the engine"
             : winner == stage.Image.ToString() ? "it already is this tag's image in the registry"
@@ -64,6 +67,25 @@ internal static class StageSkip
             stage.Name, winner, FingerprintWriter.Short(record.Fingerprint!), publication);
         step.Message = step.Message is null ? $"skipped {stage.Name}: inputs unchanged since {winner}" : $"{step.Message}; skipped {stage.Name}: inputs unchanged since {winner}";
         return true;
+    }
+
+    /// <summary>
+    /// The stage's instructions as its build would have reported them, all cached in no time: the sum
+    /// counts what the skip saved from history's cold durations, and history keeps them as used.
+    /// The final build's repeat of them is not recorded again (<see cref="StageBuilder"/>).
+    /// </summary>
+    private static void RecordInstructions(RunContext context, StageImage stage, PipelineStep step)
+    {
+        var fingerprint = context.Record.Fingerprints.FirstOrDefault(f => f.Stage.Equals(stage.Name, StringComparison.OrdinalIgnoreCase));
+        if (fingerprint is null || context.Record.Instructions.Any(i => i.Stage.Equals(stage.Name, StringComparison.OrdinalIgnoreCase)))
+            return;
+        var buildKit = context.Settings.Builder == Configuration.BuilderKind.BuildKit;
+        // The classic builder reports every instruction as a step; BuildKit only those that make a vertex.
+        foreach (var instruction in fingerprint.Instructions.Where(i => i.Index > 0 && (!buildKit || BuildKitSteps.Contains(i.Keyword))))
+        {
+            var text = buildKit ? instruction.StepName ?? instruction.Text : instruction.Text;
+            context.Record.Instructions.Add(new InstructionRecord(stage.Name, text, cached: true, TimeSpan.Zero, step) { Skipped = true });
+        }
     }
 
     /// <summary>The winner was found in the registry (not a loaded or served tarball).</summary>

@@ -31,6 +31,13 @@ public sealed class InstructionRecord
     /// <summary>Which build step reported it (a stage can be rebuilt, cached, by the final build).</summary>
     public PipelineStep BuiltIn { get; }
 
+    /// <summary>
+    /// Not run by any builder: its stage was skipped (inputs unchanged since the cache image was built),
+    /// so it counts as a cache hit that took no time.
+    /// </summary>
+    [JsonInclude]
+    public bool Skipped { get; internal set; }
+
     /// <summary>Cold duration from cache history (for a cached instruction), or null when unknown.</summary>
     [JsonInclude]
     public TimeSpan? ColdDuration { get; internal set; }

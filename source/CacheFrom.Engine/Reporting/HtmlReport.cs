@@ -123,7 +123,7 @@ internal static class HtmlReport
             var counted = RunInstructions.Counts(instruction);
             var repeat = counted && !effective.Contains(instruction);
             var colour = !counted ? BuildColour : !instruction.Cached ? BuiltColour : repeat ? RepeatColour : CachedColour;
-            var state = !counted ? "base image (not counted)" : !instruction.Cached ? "built" : repeat ? "cached (a repeat of an earlier step of this run)" : "cached";
+            var state = !counted ? "base image (not counted)" : !instruction.Cached ? "built" : repeat ? "cached (a repeat of an earlier step of this run)" : instruction.Skipped ? "cached (stage skipped: inputs unchanged)" : "cached";
             var text = $"{instruction.Stage}: {instruction.Text}";
             Label(rows, y, text.Length > 40 ? text[..39] + "…" : text, "instruction", text);
             var tip = $"{text}\n{state}, {ReportFormat.Seconds(instruction.Duration)}"
@@ -252,7 +252,7 @@ internal static class HtmlReport
         foreach (var i in record.Instructions)
         {
             html.Append("<tr><td>").Append(E(i.BuiltIn.ToString())).Append("</td><td>").Append(E(i.Stage)).Append("</td><td><code>")
-                .Append(E(i.Text)).Append("</code></td><td>").Append(i.Cached ? "yes" : "no").Append("</td>");
+                .Append(E(i.Text)).Append("</code></td><td>").Append(i.Skipped ? "skipped" : i.Cached ? "yes" : "no").Append("</td>");
             Num(html, ReportFormat.Seconds(i.Duration));
             Num(html, i.ColdDuration is { } cold ? ReportFormat.Seconds(cold) : "");
             html.Append("<td>").Append(E(i.Miss?.Summary ?? "")).Append("</td></tr>\n");

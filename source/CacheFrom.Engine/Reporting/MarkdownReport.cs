@@ -72,7 +72,7 @@ internal static class MarkdownReport
             foreach (var i in record.Instructions)
             {
                 var cold = i.ColdDuration is { } c ? ReportFormat.Seconds(c) : "";
-                Line(md, $"| {i.BuiltIn} | {Cell(i.Stage)} | `{Cell(i.Text)}` | {(i.Cached ? "yes" : "no")} | {ReportFormat.Seconds(i.Duration)} | {cold} | {Cell(i.Miss?.Summary)} |");
+                Line(md, $"| {i.BuiltIn} | {Cell(i.Stage)} | `{Cell(i.Text)}` | {(i.Skipped ? "skipped" : i.Cached ? "yes" : "no")} | {ReportFormat.Seconds(i.Duration)} | {cold} | {Cell(i.Miss?.Summary)} |");
             }
 
             Line(md);

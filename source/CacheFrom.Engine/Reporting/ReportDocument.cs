@@ -68,7 +68,7 @@ internal sealed record ReportDocument(
                 s.BytesPulled, s.BytesPushed, s.BytesLoaded, s.BytesSaved)).ToList(),
             summary.Stages.Select(stage => Stage(record, stage)).ToList(),
             record.Instructions.Select(i => new ReportInstructionDocument(
-                i.Stage, i.Text, i.BuiltIn.ToString(), i.Cached, RunInstructions.Counts(i), RunInstructions.Counts(i) && !effective.Contains(i), ReportFormat.JsonSeconds(i.Duration),
+                i.Stage, i.Text, i.BuiltIn.ToString(), i.Cached, i.Skipped, RunInstructions.Counts(i), RunInstructions.Counts(i) && !effective.Contains(i), ReportFormat.JsonSeconds(i.Duration),
                 i.ColdDuration is { } cold ? ReportFormat.JsonSeconds(cold) : null,
                 ReportMissDocument.From(i.Miss))).ToList(),
             [.. record.QuarantinedTarballs],
@@ -150,6 +150,7 @@ internal sealed record ReportInstructionDocument(
     string Text,
     string BuiltIn,
     bool Cached,
+    bool Skipped,
     bool Counted,
     bool RepeatInRun,
     double DurationSeconds,

@@ -74,6 +74,7 @@ public sealed class AuthenticatedRegistryTests
         var log = new TestLogger();
         var options = PipelineRunner.Options(sample, _registry.UniqueRepository("session-auth"), BuilderKind.BuildKit, CacheMode.Registry);
         options.Credentials = _registry.Credentials;
+        options.Skip = false; // the builder stage must be built, to prove BuildKit reads the cache through the session
         await using var sessions = BuildKitSessionHost.Create(log.Logger);
 
         await PublishAsync(options, log, sessions, cancellationToken);
