@@ -105,6 +105,13 @@ internal sealed class StageBuilder(RunContext context)
             .ToList();
 
         // A stage's instructions are recorded once per run: the final build repeats the builder's, all cached.
+        // A skipped stage's are replaced when this build ran some of them after all (it could not use the cache).
+        var ranSkipped = instructions
+            .Where(i => !i.Instruction.Cached && !i.Instruction.Text.TrimStart().StartsWith("FROM ", StringComparison.OrdinalIgnoreCase)
+                && context.Record.Instructions.Any(r => r.Skipped && r.Stage.Equals(i.Stage, StringComparison.OrdinalIgnoreCase)))
+            .Select(i => i.Stage)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        context.Record.Instructions.RemoveAll(r => r.Skipped && ranSkipped.Contains(r.Stage));
         var alreadyRecorded = context.Record.Instructions.Select(i => i.Stage).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, instruction) in instructions.Where(i => !alreadyRecorded.Contains(i.Stage)))
             context.Record.Instructions.Add(new InstructionRecord(name, instruction.Text, instruction.Cached, instruction.Duration, step));
