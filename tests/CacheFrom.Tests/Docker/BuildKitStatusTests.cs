@@ -81,7 +81,12 @@ public class BuildKitStatusTests
                 new BuildKitVertex("sha256:local", "[a 1/2] FROM docker.io/library/local", false, null, null, null),
                 new BuildKitVertex("sha256:remote", "[b 1/2] FROM registry.example.com/remote", false, null, null, null),
             ],
-            [new BuildKitVertexStatus("sha256:layer", "sha256:remote", 100, 1000)],
+            [
+                // The containerd image store resolves a local base image's metadata too: no fetch.
+                new BuildKitVertexStatus("resolve docker.io/library/local@sha256:0123", "sha256:local", 0, 0),
+                new BuildKitVertexStatus("resolve registry.example.com/remote@sha256:4567", "sha256:remote", 0, 0),
+                new BuildKitVertexStatus("sha256:layer", "sha256:remote", 100, 1000),
+            ],
             []));
 
         Assert.That(progress.Instructions.Select(i => (i.Stage, i.Cached)), Is.EqualTo(new[] { ("a", true), ("b", false) }));

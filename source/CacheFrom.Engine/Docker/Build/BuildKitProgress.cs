@@ -31,7 +31,9 @@ internal sealed class BuildKitProgress(IReadOnlyList<string> stageLabels)
 
         foreach (var progress in status.Statuses)
         {
-            if (_vertexes.GetValueOrDefault(progress.VertexDigest) is { } vertex)
+            // "resolve IMAGE@sha256:…" reads the image's metadata; on the containerd image store it is
+            // reported for a local base image too. Only a layer's progress means a fetch.
+            if (_vertexes.GetValueOrDefault(progress.VertexDigest) is { } vertex && !progress.Id.StartsWith("resolve ", StringComparison.Ordinal))
                 vertex.Fetched = true;
         }
 
