@@ -78,8 +78,9 @@ public sealed class RunSummary
             _ => known.Aggregate(TimeSpan.Zero, (sum, i) => sum + Max(TimeSpan.Zero, i.ColdDuration!.Value - i.Duration)),
         };
         TimeSpan? net = saved is null ? null : saved.Value - fetch - store;
-        var anyWinner = record.Stages.Any(s => s.Winner is not null);
-        var (outcome, verdict) = Judge(record.Cache, cached.Count, known.Count, saved, fetch + store, effective.Count, anyWinner);
+        // A found cache the builder could not use (its winner was dropped) still existed: this was no first run.
+        var anyCacheFound = record.Stages.Any(s => s.Winner is not null || s.Candidates.Any(c => c.Exists));
+        var (outcome, verdict) = Judge(record.Cache, cached.Count, known.Count, saved, fetch + store, effective.Count, anyCacheFound);
 
         return new RunSummary
         {
@@ -133,7 +134,7 @@ public sealed class RunSummary
         { } saved => ReportFormat.Seconds(saved),
     };
 
-    private static (CacheVerdict, string) Judge(CacheMode mode, int cached, int known, TimeSpan? saved, TimeSpan cost, int total, bool anyWinner)
+    private static (CacheVerdict, string) Judge(CacheMode mode, int cached, int known, TimeSpan? saved, TimeSpan cost, int total, bool anyCacheFound)
     {
         var costText = ReportFormat.Seconds(cost);
         if (mode == CacheMode.None)
@@ -141,7 +142,7 @@ public sealed class RunSummary
         if (cached == 0)
         {
             var what = total == 0 ? "no instructions were recorded"
-                : anyWinner ? "nothing was cached"
+                : anyCacheFound ? "nothing was cached"
                 : "no cache existed yet (a cold run; the next run can use what this one stored)";
             return (CacheVerdict.DidNotPayOff, string.Create(CultureInfo.InvariantCulture, $"Cache did not pay off: {what}; fetching and storing took {costText}."));
         }

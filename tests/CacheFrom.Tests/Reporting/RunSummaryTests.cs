@@ -140,6 +140,23 @@ public sealed class RunSummaryTests
     }
 
     [Test]
+    public void A_cache_that_was_found_but_refused_by_the_builder_is_not_called_a_first_run()
+    {
+        // The classic builder on the containerd image store: the winner is dropped and the stage built cold.
+        var record = RunRecords.New();
+        record.Step(PipelineStep.ResolveCache, 1);
+        record.Step(PipelineStep.BuildFinalStage, 2);
+        var stage = new StageRecord("stage-0", true, "127.0.0.1:5000/app:main");
+        stage.Candidates.Add(new CandidateRecord("127.0.0.1:5000/app:main", "registry") { Exists = true });
+        record.Stages.Add(stage);
+        record.Instruction(PipelineStep.BuildFinalStage, "stage-0", "RUN app", cached: false, 2);
+
+        var summary = RunSummary.Compute(record);
+
+        Assert.That(summary.Verdict, Is.EqualTo("Cache did not pay off: nothing was cached; fetching and storing took 1.0 s."));
+    }
+
+    [Test]
     public void FROM_is_neither_a_cache_hit_nor_built_work()
     {
         var record = RunRecords.New();
