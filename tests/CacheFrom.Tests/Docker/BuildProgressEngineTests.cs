@@ -39,8 +39,8 @@ public sealed class BuildProgressEngineTests
         await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
         var tag = TestEnvironment.UniqueLocalRepository("imitating") + ":x";
 
-        var cold = await engine.BuildAsync(Request(context, BuilderKind.Classic, tag));
-        var warm = await engine.BuildAsync(Request(context, BuilderKind.Classic, tag));
+        var cold = await engine.BuildAsHostsDoAsync(Request(context, BuilderKind.Classic, tag), log);
+        var warm = await engine.BuildAsHostsDoAsync(Request(context, BuilderKind.Classic, tag), log);
 
         var history = await DockerCli.CheckAsync("image", "history", "--no-trunc", "--format", "{{.CreatedBy}}", tag);
         TestContext.Out.WriteLine(history);
@@ -73,7 +73,7 @@ public sealed class BuildProgressEngineTests
         await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
 
         var exception = Assert.ThrowsAsync<ImageBuildFailedException>(() =>
-            engine.BuildAsync(Request(context, BuilderKind.BuildKit, TestEnvironment.UniqueLocalRepository("cancelled") + ":x")));
+            engine.BuildAsHostsDoAsync(Request(context, BuilderKind.BuildKit, TestEnvironment.UniqueLocalRepository("cancelled") + ":x"), log));
 
         // BuildKit cancels the slow stage's RUN and marks it errored too (Assets/buildkit-failures holds such streams).
         TestContext.Out.WriteLine(exception!.Message);

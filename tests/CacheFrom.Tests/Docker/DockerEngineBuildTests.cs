@@ -28,8 +28,8 @@ public class DockerEngineBuildTests
         await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
         var tag = TestEnvironment.UniqueLocalRepository("build") + ":first";
 
-        var first = await engine.BuildAsync(Request(sample.Directory, sample.DockerfilePath, builder, tag));
-        var second = await engine.BuildAsync(Request(sample.Directory, sample.DockerfilePath, builder, tag));
+        var first = await engine.BuildAsHostsDoAsync(Request(sample.Directory, sample.DockerfilePath, builder, tag), log);
+        var second = await engine.BuildAsHostsDoAsync(Request(sample.Directory, sample.DockerfilePath, builder, tag), log);
 
         var inspected = (await DockerCli.CheckAsync("image", "inspect", "--format", "{{.Id}}", tag)).Trim();
         Assert.That(second.ImageId, Is.EqualTo(inspected));
@@ -64,7 +64,7 @@ public class DockerEngineBuildTests
         await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
 
         var exception = Assert.ThrowsAsync<ImageBuildFailedException>(() =>
-            engine.BuildAsync(Request(context.Directory, context.DockerfilePath, builder, TestEnvironment.UniqueLocalRepository("failing") + ":x")));
+            engine.BuildAsHostsDoAsync(Request(context.Directory, context.DockerfilePath, builder, TestEnvironment.UniqueLocalRepository("failing") + ":x"), log));
 
         TestContext.Out.WriteLine(exception!.Message);
         Assert.That(exception.FailedStep, Does.StartWith("RUN echo \"compiling things\""));
@@ -83,7 +83,7 @@ public class DockerEngineBuildTests
         await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
 
         var exception = Assert.ThrowsAsync<ImageBuildFailedException>(() =>
-            engine.BuildAsync(Request(sample.Directory, sample.DockerfilePath, builder, TestEnvironment.UniqueLocalRepository("target") + ":x", target: "no-such-stage")));
+            engine.BuildAsHostsDoAsync(Request(sample.Directory, sample.DockerfilePath, builder, TestEnvironment.UniqueLocalRepository("target") + ":x", target: "no-such-stage"), log));
 
         TestContext.Out.WriteLine(exception!.Message);
         Assert.That(exception.Message, Does.Contain("no stage named 'no-such-stage'"));
@@ -98,7 +98,7 @@ public class DockerEngineBuildTests
         var missing = Path.Combine(sample.Directory, "Nope.Dockerfile");
 
         var exception = Assert.ThrowsAsync<ImageBuildFailedException>(() =>
-            engine.BuildAsync(Request(sample.Directory, missing, BuilderKind.BuildKit, TestEnvironment.UniqueLocalRepository("nofile") + ":x")));
+            engine.BuildAsHostsDoAsync(Request(sample.Directory, missing, BuilderKind.BuildKit, TestEnvironment.UniqueLocalRepository("nofile") + ":x"), log));
 
         Assert.That(exception!.Message, Does.Contain(missing).And.Contain("does not exist"));
     }
@@ -117,7 +117,7 @@ public class DockerEngineBuildTests
 
         try
         {
-            var result = await engine.BuildAsync(Request(sample.Directory, outside, builder, tag, target: "builder"));
+            var result = await engine.BuildAsHostsDoAsync(Request(sample.Directory, outside, builder, tag, target: "builder"), log);
 
             Assert.That(await DockerCli.ImageExistsAsync(tag), Is.True);
             Assert.That(result.Instructions.Select(i => i.Stage).Distinct(), Is.EqualTo(new[] { "builder" }));
@@ -138,7 +138,7 @@ public class DockerEngineBuildTests
         await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
 
         var exception = Assert.ThrowsAsync<ImageBuildFailedException>(() =>
-            engine.BuildAsync(Request(context.Directory, context.DockerfilePath, builder, TestEnvironment.UniqueLocalRepository("nobase") + ":x")));
+            engine.BuildAsHostsDoAsync(Request(context.Directory, context.DockerfilePath, builder, TestEnvironment.UniqueLocalRepository("nobase") + ":x"), log));
 
         TestContext.Out.WriteLine(exception!.Message);
         Assert.That(exception.Message, Does.Contain("base image"));
@@ -158,7 +158,7 @@ public class DockerEngineBuildTests
         await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
         var tag = TestEnvironment.UniqueLocalRepository("ignore") + ":x";
 
-        await engine.BuildAsync(Request(context.Directory, context.DockerfilePath, BuilderKind.BuildKit, tag));
+        await engine.BuildAsHostsDoAsync(Request(context.Directory, context.DockerfilePath, BuilderKind.BuildKit, tag), log);
 
         var listing = await DockerCli.CheckAsync("run", "--rm", tag, "sh", "-c", "cd /ctx && find . -type f | sort");
         Assert.That(listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

@@ -24,7 +24,7 @@ public class DockerEngineCancellationTests
         await using var engine = await DockerEngine.ConnectAsync(null, log.Logger, cancellationToken);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
-        var build = engine.BuildAsync(
+        var build = engine.BuildAsHostsDoAsync(
             new ImageBuildRequest
             {
                 ContextDirectory = context.Directory,
@@ -33,6 +33,7 @@ public class DockerEngineCancellationTests
                 Builder = builder,
                 DisplayName = "slow image",
             },
+            log,
             cancellation.Token);
         await Task.WhenAny(log.WaitForAsync("cancel-me-42", cancellationToken), build);
         Assert.That(build.IsCompleted, Is.False, "the RUN step was running when the build was cancelled");

@@ -17,13 +17,13 @@ public class DockerEngineRegistryTests
         // A layer of its own, so the pull has something to download (the base image's layer stays local).
         using (var context = new TemporaryContext($"FROM BASE\nRUN echo {Guid.NewGuid():N} > /unique\n"))
         {
-            await engine.BuildAsync(new ImageBuildRequest
+            await engine.BuildAsHostsDoAsync(new ImageBuildRequest
             {
                 ContextDirectory = context.Directory,
                 DockerfilePath = context.DockerfilePath,
                 Tags = [reference.ToString()],
                 DisplayName = "unique layer",
-            });
+            }, log);
         }
 
         var pushed = await engine.PushAsync(reference, credentials: null);

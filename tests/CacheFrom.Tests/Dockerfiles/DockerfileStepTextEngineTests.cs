@@ -33,14 +33,14 @@ public sealed class DockerfileStepTextEngineTests
         var log = new TestLogger();
         await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
 
-        var result = await engine.BuildAsync(new ImageBuildRequest
+        var result = await engine.BuildAsHostsDoAsync(new ImageBuildRequest
         {
             ContextDirectory = context.Directory,
             DockerfilePath = context.DockerfilePath,
             Tags = [TestEnvironment.UniqueLocalRepository("steptext") + ":x"],
             Builder = BuilderKind.BuildKit,
             DisplayName = "test image",
-        });
+        }, log);
 
         var parsed = DockerfileParser.Parse(context.DockerfilePath);
         var scope = new Dictionary<string, string> { ["GREETING"] = "hello", ["TARGET"] = "world" };

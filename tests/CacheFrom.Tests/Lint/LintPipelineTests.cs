@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CacheFrom.BuildKit.Session;
 using CacheFrom.Configuration;
 using CacheFrom.Pipeline;
 using CacheFrom.Recording;
@@ -59,10 +60,11 @@ public sealed class LintPipelineTests
         var log = new TestLogger();
 
         // As the tool runs its verbs: one pipeline per step (a process each in CI), continuing the run named by its id.
-        await using (var first = await CachePipeline.OpenAsync(options, log.Logger))
+        await using var sessions = BuildKitSessionHost.Create(log.Logger);
+        await using (var first = await CachePipeline.OpenAsync(options, log.Logger, sessions))
             await first.LoadTarballAsync();
         RunRecord record;
-        await using (var second = await CachePipeline.OpenAsync(options, log.Logger))
+        await using (var second = await CachePipeline.OpenAsync(options, log.Logger, sessions))
         {
             await second.ResolveCacheAsync();
             record = second.Record;

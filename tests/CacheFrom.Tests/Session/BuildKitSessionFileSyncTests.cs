@@ -117,25 +117,37 @@ public sealed class BuildKitSessionFileSyncTests
         }
     }
 
+    /// <summary>
+    /// The session-less path itself: the context as the request body. Engines on overlay2 read it;
+    /// the containerd image store cannot (moby/moby#47717), and one message says what works.
+    /// </summary>
     [Test]
-    public async Task Given_the_containerd_image_store_and_no_session_When_BuildKit_builds_Then_one_message_says_what_works()
+    public async Task Given_no_session_When_BuildKit_builds_Then_overlay2_engines_read_the_body_and_the_containerd_store_gets_one_message_saying_what_works()
     {
-        Assume.That(await DockerCli.UsesContainerdStoreAsync(), Is.True, "only engines on the containerd image store refuse the request-body context");
         var context = Context("""
             FROM BASE
             RUN echo hello
             """);
         var log = new TestLogger();
+        var tag = TestEnvironment.UniqueLocalRepository("no-session") + ":latest";
         try
         {
             await using var engine = await DockerEngine.ConnectAsync(null, log.Logger);
-            var failure = Assert.ThrowsAsync<ImageBuildFailedException>(() =>
-                engine.BuildAsync(Build(context, TestEnvironment.UniqueLocalRepository("no-session") + ":latest", sessionId: null)));
-
-            Assert.That(failure!.Message, Does.Contain("containerd image store").And.Contain("docker-builder classic").And.Contain("BuildKit session"));
+            if (await DockerCli.UsesContainerdStoreAsync())
+            {
+                var failure = Assert.ThrowsAsync<ImageBuildFailedException>(() => engine.BuildAsync(Build(context, tag, sessionId: null)));
+                Assert.That(failure!.Message, Does.Contain("containerd image store").And.Contain("docker-builder classic").And.Contain("BuildKit session"));
+            }
+            else
+            {
+                var built = await engine.BuildAsync(Build(context, tag, sessionId: null));
+                Assert.That(built.Instructions.Select(i => i.Text), Has.Some.EqualTo("RUN echo hello"));
+                Assert.That(await DockerCli.ImageExistsAsync(tag), Is.True);
+            }
         }
         finally
         {
+            await DockerCli.RunAsync("rmi", "-f", tag);
             Delete(context);
         }
     }
