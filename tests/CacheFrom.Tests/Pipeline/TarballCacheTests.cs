@@ -25,8 +25,10 @@ public sealed class TarballCacheTests
         var tarball = new TarballStore(options.CacheDir!, new TestLogger().Logger).PathFor(ImageReference.Parse(options.Image!, "feature-x"));
         await EngineReset.EmptyAsync();
         sample.ChangeApp();
-        var warm = await PipelineRunner.PublishAsync(options, new TestLogger());
+        var warmLog = new TestLogger();
+        var warm = await PipelineRunner.PublishAsync(options, warmLog);
 
+        var cannotHit = await ClassicCacheOnContainerdStore.AppliesAsync(builder);
         Assert.Multiple(() =>
         {
             Assert.That(cold.StepOf(PipelineStep.SaveTarball).BytesSaved, Is.GreaterThan(0));
@@ -34,9 +36,17 @@ public sealed class TarballCacheTests
             Assert.That(Directory.GetFiles(Path.GetDirectoryName(tarball)!, "*.partial"), Is.Empty, "no temp file left behind");
             Assert.That(cold.StepOf(PipelineStep.PushAll).Outcome, Is.EqualTo(StepOutcome.Skipped), "tarball mode does not push by default");
             Assert.That(warm.StepOf(PipelineStep.LoadTarball).BytesLoaded, Is.GreaterThan(0));
-            // On the containerd image store BuildKit reads the tarball served as a loopback registry: 127.0.0.1:PORT/IMAGE.
-            Assert.That(warm.Stages.Single(s => s.Name == "builder").Winner, Does.EndWith(options.Image + ":feature-x--builder"));
-            Assert.That(warm.Runs("builder"), Has.Count.EqualTo(2).And.All.Matches<InstructionRecord>(i => i.Cached && i.ColdDuration > TimeSpan.FromSeconds(1)), "cached, and history from the saved cache knows the cold durations");
+            if (cannotHit)
+            {
+                ClassicCacheOnContainerdStore.AssertBuiltColdWithOneWarning(warm, warmLog);
+            }
+            else
+            {
+                // On the containerd image store BuildKit reads the tarball served as a loopback registry: 127.0.0.1:PORT/IMAGE.
+                Assert.That(warm.Stages.Single(s => s.Name == "builder").Winner, Does.EndWith(options.Image + ":feature-x--builder"));
+                Assert.That(warm.Runs("builder"), Has.Count.EqualTo(2).And.All.Matches<InstructionRecord>(i => i.Cached && i.ColdDuration > TimeSpan.FromSeconds(1)), "cached, and history from the saved cache knows the cold durations");
+            }
+
             Assert.That(File.Exists(Path.Combine(sample.Directory, ".nuke", "temp", "cachefrom", "cachefrom-report.html")), Is.True, "every run leaves its report");
         });
     }

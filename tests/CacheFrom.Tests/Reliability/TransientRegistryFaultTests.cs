@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CacheFrom.BuildKit.Session;
 using CacheFrom.Configuration;
 using CacheFrom.Recording;
 using CacheFrom.Tests.Support;
@@ -60,7 +61,8 @@ public sealed class TransientRegistryFaultTests
         options.Retry = ReliabilitySupport.FastRetries(stallTimeout: TimeSpan.FromSeconds(3));
         options.Retry.MaxRetryAttempts = 1;
 
-        await using var pipeline = await CacheFrom.Pipeline.CachePipeline.OpenAsync(options, log.Logger, cancellationToken: cancellationToken);
+        await using var sessions = BuildKitSessionHost.Create(log.Logger);
+        await using var pipeline = await CacheFrom.Pipeline.CachePipeline.OpenAsync(options, log.Logger, sessions, cancellationToken);
         await pipeline.ResolveCacheAsync(cancellationToken);
         await pipeline.BuildBuilderStageAsync(cancellationToken);
         await pipeline.BuildFinalStageAsync(cancellationToken);
@@ -106,8 +108,8 @@ public sealed class TransientRegistryFaultTests
     {
         await using var proxy = FaultProxy.Start(TestEnvironment.Registry, FaultMode.Pass);
         using var sample = SampleProject.Create(slowSeconds: 1);
-        // The builder does not matter to the check; the classic one builds on every engine, the containerd store included.
-        var options = PipelineRunner.Options(sample, $"{proxy.Address}/cachefrom-tests/unavailable-{Guid.NewGuid().ToString("N")[..8]}", BuilderKind.Classic, CacheMode.Registry);
+        // The builder does not matter to the check; BuildKit (the default) hits on every engine, the containerd store included.
+        var options = PipelineRunner.Options(sample, $"{proxy.Address}/cachefrom-tests/unavailable-{Guid.NewGuid().ToString("N")[..8]}", BuilderKind.BuildKit, CacheMode.Registry);
         options.Retry = ReliabilitySupport.FastRetries();
         await PipelineRunner.PublishAsync(options, new TestLogger(), cancellationToken);
         await EngineReset.EmptyAsync();

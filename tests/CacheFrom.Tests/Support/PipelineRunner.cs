@@ -2,6 +2,7 @@ using CacheFrom.BuildKit.Session;
 using CacheFrom.Configuration;
 using CacheFrom.Pipeline;
 using CacheFrom.Recording;
+using CacheFrom.Sessions;
 
 namespace CacheFrom.Tests.Support;
 
@@ -24,16 +25,19 @@ internal static class PipelineRunner
     public static async Task<RunRecord> PublishAsync(CacheFromOptions options, TestLogger log, CancellationToken cancellationToken = default)
     {
         await using var sessions = BuildKitSessionHost.Create(log.Logger);
+        return await PublishAsync(options, log, sessions, cancellationToken);
+    }
+
+    /// <summary>As a host that keeps one session provider for several runs (a null one: a host without sessions).</summary>
+    public static async Task<RunRecord> PublishAsync(CacheFromOptions options, TestLogger log, IBuildSessionProvider? sessions, CancellationToken cancellationToken = default)
+    {
         await using var pipeline = await CachePipeline.OpenAsync(options, log.Logger, sessions, cancellationToken);
         return await pipeline.PublishAsync(cancellationToken);
     }
 
     /// <summary>A host without BuildKit sessions: BuildKit gets the context as the request body (not on the containerd image store).</summary>
-    public static async Task<RunRecord> PublishWithoutSessionsAsync(CacheFromOptions options, TestLogger log, CancellationToken cancellationToken = default)
-    {
-        await using var pipeline = await CachePipeline.OpenAsync(options, log.Logger, cancellationToken: cancellationToken);
-        return await pipeline.PublishAsync(cancellationToken);
-    }
+    public static Task<RunRecord> PublishWithoutSessionsAsync(CacheFromOptions options, TestLogger log, CancellationToken cancellationToken = default) =>
+        PublishAsync(options, log, sessions: null, cancellationToken);
 
     /// <summary>The instructions of one stage that the builder ran (RUN), cached or not.</summary>
     public static IReadOnlyList<InstructionRecord> Runs(this RunRecord record, string stage) =>
