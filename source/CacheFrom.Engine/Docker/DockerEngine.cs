@@ -90,11 +90,11 @@ internal sealed class DockerEngine : IAsyncDisposable
     public Task<TransferResult> PushAsync(ImageReference reference, RegistryCredentials? credentials, CancellationToken cancellationToken = default) =>
         _registry.PushAsync(reference, credentials, cancellationToken);
 
-    /// <summary>A pull that calls <paramref name="heartbeat"/> on every progress message, so a caller can tell a stalled transfer from a slow one.</summary>
+    /// <summary>A pull that calls <paramref name="heartbeat"/> on every sign of progress (not on a repeated status), so a caller can tell a stalled transfer from a slow one.</summary>
     public Task<TransferResult> PullAsync(ImageReference reference, RegistryCredentials? credentials, Action? heartbeat, CancellationToken cancellationToken = default) =>
         _registry.PullAsync(reference, credentials, heartbeat, cancellationToken);
 
-    /// <summary>A push that calls <paramref name="heartbeat"/> on every progress message.</summary>
+    /// <summary>A push that calls <paramref name="heartbeat"/> on every sign of progress (not on a repeated status).</summary>
     public Task<TransferResult> PushAsync(ImageReference reference, RegistryCredentials? credentials, Action? heartbeat, CancellationToken cancellationToken = default) =>
         _registry.PushAsync(reference, credentials, heartbeat, cancellationToken);
 

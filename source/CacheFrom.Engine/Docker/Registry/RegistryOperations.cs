@@ -17,7 +17,7 @@ internal sealed class RegistryOperations(EngineConnection connection)
     public Task<TransferResult> PushAsync(ImageReference reference, RegistryCredentials? credentials, CancellationToken cancellationToken = default) =>
         PushAsync(reference, credentials, heartbeat: null, cancellationToken);
 
-    /// <summary><paramref name="heartbeat"/> is called on every progress message (a caller's stall detection).</summary>
+    /// <summary><paramref name="heartbeat"/> is called on every progress message that is news, not a repeat (a caller's stall detection).</summary>
     public async Task<TransferResult> PushAsync(ImageReference reference, RegistryCredentials? credentials, Action? heartbeat, CancellationToken cancellationToken = default)
     {
         var image = reference.ToString();
@@ -49,7 +49,7 @@ internal sealed class RegistryOperations(EngineConnection connection)
     public Task<TransferResult> PullAsync(ImageReference reference, RegistryCredentials? credentials, CancellationToken cancellationToken = default) =>
         PullAsync(reference, credentials, heartbeat: null, cancellationToken);
 
-    /// <summary><paramref name="heartbeat"/> is called on every progress message (a caller's stall detection).</summary>
+    /// <summary><paramref name="heartbeat"/> is called on every progress message that is news, not a repeat (a caller's stall detection).</summary>
     public async Task<TransferResult> PullAsync(ImageReference reference, RegistryCredentials? credentials, Action? heartbeat, CancellationToken cancellationToken = default)
     {
         var image = reference.ToString();
@@ -87,10 +87,10 @@ internal sealed class RegistryOperations(EngineConnection connection)
         var errors = new List<string>();
         var progress = new CallbackProgress<JSONMessage>(message =>
         {
-            heartbeat?.Invoke();
+            if (tally.Apply(message))
+                heartbeat?.Invoke();
             if (message.Error?.Message is { Length: > 0 } error)
                 errors.Add(error);
-            tally.Apply(message);
             // Byte-by-byte progress only feeds the tally and the periodic line; state changes go to Debug.
             if (message.Status is { Length: > 0 } status && status is not ("Pushing" or "Downloading" or "Extracting" or "Waiting"))
                 connection.Logger.Debug("{Verb} {Image}: {Layer} {Status}", verb, image, message.ID ?? "", status);
