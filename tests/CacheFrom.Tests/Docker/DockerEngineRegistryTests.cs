@@ -33,13 +33,21 @@ public class DockerEngineRegistryTests
         await DockerCli.CheckAsync("builder", "prune", "-af");
         var pulled = await engine.PullAsync(reference, credentials: null);
 
+        // The containerd image store reports a small layer's push and pull with no byte counts at all
+        // ("Pushed" and "Download complete" with an empty progressDetail, measured on Docker 26.1):
+        // there the transfer is checked by the registry's tag and the pulled image alone.
+        var bytesReported = !await DockerCli.UsesContainerdStoreAsync();
         Assert.Multiple(async () =>
         {
-            Assert.That(pushed.Bytes, Is.GreaterThan(0), "the first push of a repository uploads its layer");
+            if (bytesReported)
+            {
+                Assert.That(pushed.Bytes, Is.GreaterThan(0), "the first push of a repository uploads its layer");
+                Assert.That(pulled.Bytes, Is.GreaterThan(0));
+            }
+
             Assert.That(remote, Is.Not.Null);
             Assert.That(remote!.Digest, Does.StartWith("sha256:"));
             Assert.That(remote.Size, Is.GreaterThan(0));
-            Assert.That(pulled.Bytes, Is.GreaterThan(0));
             Assert.That(await DockerCli.ImageExistsAsync(reference.ToString()), Is.True);
             Assert.That(await RegistryApi.TagExistsAsync(reference.Repository, reference.Tag), Is.True, "the registry itself has the tag");
         });

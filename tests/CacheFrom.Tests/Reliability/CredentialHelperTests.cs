@@ -1,4 +1,3 @@
-using CacheFrom.BuildKit.Session;
 using CacheFrom.Configuration;
 using CacheFrom.Pipeline;
 using CacheFrom.Recording;
@@ -55,13 +54,13 @@ public sealed class CredentialHelperTests
         using var sample = SampleProject.Create(slowSeconds: 1);
         var log = new TestLogger();
         var options = PipelineRunner.Options(sample, _registry.UniqueRepository("helper-" + builder.ToString().ToLowerInvariant()), builder, CacheMode.Registry);
-        await using var sessions = BuildKitSessionHost.Create(log.Logger);
 
-        await PipelineRunner.PublishAsync(options, log, sessions, cancellationToken);
+        // A session host per run, so the warm run's log alone shows the engine asking its session for credentials.
+        await PipelineRunner.PublishAsync(options, log, cancellationToken);
         await EngineReset.EmptyAsync();
         sample.ChangeApp();
         var warmLog = new TestLogger();
-        var warm = await PipelineRunner.PublishAsync(options, warmLog, sessions, cancellationToken);
+        var warm = await PipelineRunner.PublishAsync(options, warmLog, cancellationToken);
 
         var cannotHit = await ClassicCacheOnContainerdStore.AppliesAsync(builder);
         Assert.Multiple(() =>
