@@ -45,6 +45,17 @@ internal sealed class StageBuilder(RunContext context)
                 // The engine only says "no active session"; the session knows when and why it was lost.
                 throw new ImageBuildFailedException($"{exception.Message} The BuildKit session was lost during the build: {lost.Message}", exception.FailedStep, exception.LastOutput, exception);
             }
+            catch (ImageBuildFailedException exception) when (BuildFailures.IsTagCreatedConcurrently(exception))
+            {
+                // Another build created the same tag a moment earlier; once it exists the engine updates it, so one more
+                // build (all cached now) names the image.
+                context.Logger.Information(
+                    "Another build created {Image} at the same moment ({Error}); building {Stage} once more, from the cache it just filled",
+                    stage.Image.ToString(),
+                    exception.Message,
+                    request.DisplayName);
+                result = await context.Engine.BuildAsync(request, cancellationToken).ConfigureAwait(false);
+            }
             catch (ImageBuildFailedException exception) when (request.CacheFrom.Count > 0 && BuildFailures.IsCachedStepUnrestorable(exception))
             {
                 // A cache that cannot be read never fails a build: the same build again, without cache sources.

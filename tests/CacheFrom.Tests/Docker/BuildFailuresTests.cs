@@ -75,4 +75,17 @@ public sealed class BuildFailuresTests
             Assert.That(exception.InnerException, Is.SameAs(inner));
         });
     }
+
+    [Test]
+    public void BuildKit_losing_the_race_to_create_a_new_tag_is_told_from_other_failures()
+    {
+        var lost = new ImageBuildFailedException("The build of stage builder failed: exporting to image: image \"127.0.0.1:5103/app:main--builder\": already exists", null, []);
+        var other = new ImageBuildFailedException("The build of stage builder failed at step 2/3 RUN mkdir /x (stage builder): mkdir: can't create directory '/x': File exists", "RUN mkdir /x", []);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(BuildFailures.IsTagCreatedConcurrently(lost), Is.True);
+            Assert.That(BuildFailures.IsTagCreatedConcurrently(other), Is.False);
+        });
+    }
 }

@@ -69,6 +69,17 @@ internal static partial class BuildFailures
     public static bool IsCachedStepUnrestorable(ImageBuildFailedException exception) =>
         CachedStepUnrestorable().IsMatch(exception.Message);
 
+    /// <summary>
+    /// BuildKit on the containerd image store names its image by "update, else create": two builds
+    /// that export the same new tag at once both find none and one create fails with "already
+    /// exists" (seen with four CI jobs on one repository). The image was built; the tag lost a race.
+    /// </summary>
+    public static bool IsTagCreatedConcurrently(ImageBuildFailedException exception) =>
+        TagCreatedConcurrently().IsMatch(exception.Message);
+
+    [GeneratedRegex(@"exporting to image.*image "".*"": already exists", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex TagCreatedConcurrently();
+
     [GeneratedRegex(@"failed to restore cached image.*failed to read diff archive", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex CachedStepUnrestorable();
 
