@@ -70,7 +70,11 @@ public sealed class AuthenticatedRegistryTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(warm.StepOf(PipelineStep.ResolveCache).BytesPulled, Is.GreaterThan(0), "without a session the winners are pulled with the credentials");
+            Assert.That(warm.StepOf(PipelineStep.ResolveCache).Outcome, Is.EqualTo(StepOutcome.Succeeded));
+            Assert.That(warmLog.Lines.Where(l => l.StartsWith("[INF] Pulled ", StringComparison.Ordinal)).ToList(), Is.Not.Empty, "without a session the winners are pulled with the credentials");
+            // The containerd image store often reports a small layer's pull with no byte counts (docs/engines.md).
+            if (!containerdStore)
+                Assert.That(warm.StepOf(PipelineStep.ResolveCache).BytesPulled, Is.GreaterThan(0), "the pulls moved bytes");
             if (builder == BuilderKind.Classic && containerdStore)
             {
                 ClassicCacheOnContainerdStore.AssertBuiltColdWithOneWarning(warm, warmLog);
