@@ -52,6 +52,9 @@ public interface IHazDockerCache : INukeBuild
     [Parameter(ParameterDescriptions.CacheDir)]
     string? CacheDir => TryGetValue(() => CacheDir);
 
+    [Parameter(ParameterDescriptions.CacheFetch)]
+    string? CacheFetch => TryGetValue(() => CacheFetch);
+
     [Parameter(ParameterDescriptions.Push)]
     string? Push => TryGetValue(() => Push);
 

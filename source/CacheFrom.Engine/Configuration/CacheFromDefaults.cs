@@ -20,6 +20,9 @@ public static class CacheFromDefaults
     /// <summary><c>docker-cache-skip</c>: a stage whose inputs equal its cache image's is not built.</summary>
     public const bool Skip = true;
 
+    /// <summary><c>docker-cache-fetch</c>: fetch unless the history predicts it costs more than it saves.</summary>
+    public const CacheFetchMode CacheFetch = CacheFetchMode.Auto;
+
     /// <summary>Relative to the working directory; NUKE's temporary directory.</summary>
     public const string CacheDir = ".nuke/temp/docker-cache";
 

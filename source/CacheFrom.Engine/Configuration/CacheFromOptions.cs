@@ -58,6 +58,9 @@ public sealed class CacheFromOptions
     /// <summary><c>docker-prune-apply</c>: PruneCache deletes; otherwise it only lists what would go. Default: false (a dry run).</summary>
     public bool? PruneApply { get; set; }
 
+    /// <summary><c>docker-cache-fetch</c>: fetch each stage's cache, skip it when it costs more than it saves (auto), or decide by hand. Default: <see cref="CacheFromDefaults.CacheFetch"/>.</summary>
+    public CacheFetchMode? CacheFetch { get; set; }
+
     /// <summary><c>docker-ssh</c>: forward the ssh-agent (<c>default</c>) to <c>RUN --mount=type=ssh</c>.</summary>
     public string? Ssh { get; set; }
 

@@ -61,6 +61,15 @@ public static class CacheFromParameters
         return TimeSpan.FromDays(amount * days);
     }
 
+    public static CacheFetchMode ParseCacheFetchMode(string value) =>
+        value.Trim().ToLowerInvariant() switch
+        {
+            "auto" => CacheFetchMode.Auto,
+            "always" => CacheFetchMode.Always,
+            "never" => CacheFetchMode.Never,
+            _ => throw Invalid("docker-cache-fetch", value, "auto, always or never"),
+        };
+
     /// <summary>Absent → null; empty (a bare flag) → true; true/false/1/0/yes/no otherwise.</summary>
     public static bool? ParseBool(string name, string? value) =>
         value?.Trim().ToLowerInvariant() switch

@@ -56,6 +56,8 @@ public sealed class CacheFromSettings
     /// <summary>PruneCache deletes; false: it only lists what would go (a dry run).</summary>
     public bool PruneApply { get; init; }
 
+    public required CacheFetchMode CacheFetch { get; init; }
+
     public required string WorkingDirectory { get; init; }
 
     public required string ReportDir { get; init; }
@@ -133,6 +135,9 @@ public sealed class CacheFromSettings
         if (options.CacheTtl is { } ttl && ttl <= TimeSpan.Zero)
             problems.Add($"docker-cache-ttl must be longer than zero (it is {ttl})");
 
+        if (options.CacheFetch is { } fetch && !Enum.IsDefined(fetch))
+            problems.Add($"docker-cache-fetch '{(int)fetch}' is not valid; use auto, always or never");
+
         if (options.Retry is not null)
             problems.AddRange(options.Retry.Validate());
 
@@ -169,6 +174,8 @@ public sealed class CacheFromSettings
             Lint = options.Lint ?? CacheFromDefaults.Lint,
             CacheTtl = options.CacheTtl ?? CacheFromDefaults.CacheTtl,
             PruneApply = options.PruneApply ?? false,
+
+            CacheFetch = options.CacheFetch ?? CacheFromDefaults.CacheFetch,
             WorkingDirectory = workingDirectory,
             ReportDir = Path.GetFullPath(options.ReportDir ?? CacheFromDefaults.ReportDir, workingDirectory),
             DockerHost = options.DockerHost,

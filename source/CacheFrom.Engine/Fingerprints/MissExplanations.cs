@@ -34,6 +34,8 @@ internal static class MissExplanations
             return MissExplanation.Simple(MissKind.NoCache, "no cache: docker-cache is none");
         if (stageRecord is null)
             return MissExplanation.Simple(MissKind.NoCache, $"stage {stage} has no cache image of its own (only named stages the final image uses get one)");
+        if (stageRecord.Winner is null && record.FetchDecisions.FirstOrDefault(d => !d.Fetch && (d.Stage is null || Same(d.Stage, stage))) is { } cold)
+            return MissExplanation.Simple(MissKind.NotFetched, $"built cold: {cold.Reference} was not fetched ({cold.Reason})");
         if (!stageRecord.Compared)
             return stageRecord.Winner is null ? MissExplanation.Simple(MissKind.NoCache, $"no cache image existed for stage {stage}") : null;
         if (match is null)

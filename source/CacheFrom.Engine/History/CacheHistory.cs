@@ -32,16 +32,21 @@ internal sealed class CacheHistory
     /// <summary>Fingerprint records kept in all.</summary>
     public const int MaxFingerprints = 48;
 
+    /// <summary>Transfer measurements kept in all, newest first: enough for a throughput per source, small enough to travel.</summary>
+    public const int MaxTransfers = 12;
+
     private readonly Dictionary<InstructionKey, CacheHistoryEntry> _entries;
     private readonly List<StageFingerprint> _fingerprints;
+    private readonly List<TransferSample> _transfers;
 
-    public CacheHistory(IEnumerable<CacheHistoryEntry> entries, IEnumerable<StageFingerprint>? fingerprints = null)
+    public CacheHistory(IEnumerable<CacheHistoryEntry> entries, IEnumerable<StageFingerprint>? fingerprints = null, IEnumerable<TransferSample>? transfers = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         _entries = [];
         foreach (var entry in entries)
             _entries[entry.Key] = entry;
         _fingerprints = [.. fingerprints ?? []];
+        _transfers = [.. transfers ?? []];
     }
 
     public static CacheHistory Empty { get; } = new([]);
@@ -61,6 +66,9 @@ internal sealed class CacheHistory
     /// and inputs summary (short hashes only), so a later run can say why it missed. Newest first.
     /// </summary>
     public IReadOnlyCollection<StageFingerprint> Fingerprints => _fingerprints;
+
+    /// <summary>Cache transfers earlier runs measured (pulls, loads, pushes, saves), newest first: the fetch prediction's throughput.</summary>
+    public IReadOnlyList<TransferSample> Transfers => _transfers;
 
     public TimeSpan? ColdDuration(InstructionKey key) =>
         _entries.TryGetValue(key, out var entry) ? TimeSpan.FromSeconds(entry.ColdSeconds) : null;
@@ -108,6 +116,11 @@ internal sealed class CacheHistory
         }
 
         var (fingerprints, learned) = MergeFingerprints(record, now);
+        var transfers = record.Transfers
+            .Select(t => new TransferSample(t.Source, t.Fetch, t.Bytes, Math.Round(t.Duration.TotalSeconds, 3), now))
+            .Concat(_transfers.Where(t => t.At != now)) // a run's own samples are replaced, not doubled, when it merges twice
+            .OrderByDescending(t => t.At)
+            .Take(MaxTransfers);
         return new CacheHistory(
             merged.Values
                 .OrderByDescending(e => e.UsedAt)
@@ -115,7 +128,8 @@ internal sealed class CacheHistory
                 .OrderBy(e => e.Stage, StringComparer.Ordinal)
                 .ThenBy(e => e.Instruction, StringComparer.Ordinal)
                 .ThenBy(e => e.Occurrence),
-            fingerprints)
+            fingerprints,
+            transfers)
         {
             HasNewMeasurements = measured || learned,
         };
@@ -153,7 +167,9 @@ internal sealed class CacheHistory
         _fingerprints.FirstOrDefault(f => f.Fingerprint == fingerprint && string.Equals(f.Stage, stage, StringComparison.OrdinalIgnoreCase));
 
     public string ToJson() =>
-        JsonSerializer.Serialize(new HistoryDocument(CurrentSchemaVersion, [.. Entries], _fingerprints.Count == 0 ? null : [.. _fingerprints]), JsonOptions);
+        JsonSerializer.Serialize(
+            new HistoryDocument(CurrentSchemaVersion, [.. Entries], _fingerprints.Count == 0 ? null : [.. _fingerprints], _transfers.Count == 0 ? null : [.. _transfers]),
+            JsonOptions);
 
     /// <summary>Reads a history document; throws <see cref="JsonException"/> (or <see cref="InvalidDataException"/> for a newer schema).</summary>
     public static CacheHistory FromJson(string json)
@@ -164,14 +180,16 @@ internal sealed class CacheHistory
             throw new InvalidDataException($"history schema version {document.SchemaVersion} is not {CurrentSchemaVersion}");
         return new CacheHistory(
             document.Entries.Where(e => e is { Stage: not null, Instruction: not null } && e.ColdSeconds >= 0),
-            (document.Fingerprints ?? []).Where(f => f is { Stage: not null, Fingerprint: not null, Instructions: not null }));
+            (document.Fingerprints ?? []).Where(f => f is { Stage: not null, Fingerprint: not null, Instructions: not null }),
+            (document.Transfers ?? []).Where(t => t is { Source: not null, Bytes: > 0, Seconds: > 0 }));
     }
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
-    // Fingerprints were added within schema version 1: earlier readers ignore the field, and read the rest as before.
+    // Fingerprints and transfers were added within schema version 1: earlier readers ignore the fields, and read the rest as before.
     private sealed record HistoryDocument(
         [property: JsonPropertyName("schemaVersion")] int SchemaVersion,
         [property: JsonPropertyName("entries")] List<CacheHistoryEntry> Entries,
-        [property: JsonPropertyName("fingerprints"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<StageFingerprint>? Fingerprints);
+        [property: JsonPropertyName("fingerprints"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<StageFingerprint>? Fingerprints,
+        [property: JsonPropertyName("transfers"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<TransferSample>? Transfers = null);
 }

@@ -191,11 +191,12 @@ internal sealed class CacheHistoryStore
 
     /// <summary>Newest measurement wins when both the tarball and the registry know an instruction; fingerprint records of both are kept.</summary>
     private static CacheHistory Combine(CacheHistory first, CacheHistory second) =>
-        first.Count == 0 && first.Fingerprints.Count == 0 ? second
-        : second.Count == 0 && second.Fingerprints.Count == 0 ? first
+        first.Count == 0 && first.Fingerprints.Count == 0 && first.Transfers.Count == 0 ? second
+        : second.Count == 0 && second.Fingerprints.Count == 0 && second.Transfers.Count == 0 ? first
         : new CacheHistory(
             first.Entries.Concat(second.Entries).GroupBy(e => e.Key).Select(g => g.MaxBy(e => e.ObservedAt)!),
-            first.Fingerprints.Concat(second.Fingerprints).GroupBy(f => (f.Stage, f.Fingerprint)).Select(g => g.MaxBy(f => f.RecordedAt)!));
+            first.Fingerprints.Concat(second.Fingerprints).GroupBy(f => (f.Stage, f.Fingerprint)).Select(g => g.MaxBy(f => f.RecordedAt)!),
+            first.Transfers.Concat(second.Transfers).DistinctBy(t => (t.Source, t.Fetch, t.Bytes, t.At)).OrderByDescending(t => t.At).Take(CacheHistory.MaxTransfers));
 
     private static bool IsReadFailure(Exception exception) =>
         IsRegistryFailure(exception) || exception is IOException or UnauthorizedAccessException or JsonException or InvalidDataException or FormatException;

@@ -109,6 +109,12 @@ public static class CacheFromParameterTable
         "false (PruneCache lists what would go, with sizes, and deletes nothing)",
         (b, v) => b.Options.PruneApply = CacheFromParameters.ParseBool("docker-prune-apply", v[^1]));
 
+    public static ParameterDefinition CacheFetch { get; } = new(
+        "docker-cache-fetch", ParameterKind.Text,
+        ParameterDescriptions.CacheFetch,
+        "auto",
+        (b, v) => b.Options.CacheFetch = CacheFromParameters.ParseCacheFetchMode(v[^1]));
+
     public static ParameterDefinition Username { get; } = new(
         "docker-username", ParameterKind.Text,
         ParameterDescriptions.Username,
@@ -126,7 +132,7 @@ public static class CacheFromParameterTable
     /// <summary>Every parameter, in the order help and docs list them.</summary>
     public static IReadOnlyList<ParameterDefinition> All { get; } =
     [
-        Image, Tag, CacheFallback, File, Context, Builder, Cache, CacheDir, Push, CacheSkip, BuildArgs, Secrets, Ssh, Lint, CacheTtl, PruneApply, Username, Password,
+        Image, Tag, CacheFallback, File, Context, Builder, Cache, CacheDir, CacheFetch, Push, CacheSkip, BuildArgs, Secrets, Ssh, Lint, CacheTtl, PruneApply, Username, Password,
     ];
 
     /// <summary>The row named <paramref name="name"/> (<c>docker-image</c>), or null.</summary>

@@ -22,6 +22,8 @@ public static class ParameterDescriptions
 
     public const string CacheDir = "Tarball store (a shared directory)";
 
+    public const string CacheFetch = "Fetch each stage's cache: auto (skip it when the history predicts it costs more than it saves), always or never";
+
     public const string Push = "Push the images: true or false";
 
     public const string CacheSkip = "Skip a stage whose inputs are unchanged since its cache image was built: true or false (false builds every stage)";

@@ -50,7 +50,10 @@ internal sealed class RunContext
     public RetryExecutor Retry => new(Settings.Retry, TimeProvider.System, Logger);
 
     /// <summary>What history knew before this run, plus this run's cold durations: what the next run reads.</summary>
-    public CacheHistory UpdatedHistory() => new CacheHistory(Record.History, Record.HistoryFingerprints).Merge(Record);
+    public CacheHistory UpdatedHistory() => KnownHistory().Merge(Record);
+
+    /// <summary>What history knew before this run (read by the step that fetched the cache, or none yet).</summary>
+    public CacheHistory KnownHistory() => new(Record.History, Record.HistoryFingerprints, Record.HistoryTransfers);
 
     /// <summary>The fingerprints computed for the current run in this process, or null (a new run recomputes: files may have changed).</summary>
     public RunFingerprints? CurrentFingerprints() =>

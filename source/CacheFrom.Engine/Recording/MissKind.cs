@@ -35,4 +35,7 @@ public enum MissKind
 
     /// <summary>Its inputs are those the cache image was built from, yet the builder ran it: the builder did not get that cache.</summary>
     InputsUnchanged,
+
+    /// <summary>A cache existed but was not fetched: predicted to cost more than it saves, or docker-cache-fetch never (docs/fetch-cost.md).</summary>
+    NotFetched,
 }

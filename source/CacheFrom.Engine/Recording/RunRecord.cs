@@ -54,6 +54,10 @@ public sealed class RunRecord
     [JsonInclude]
     internal List<StageFingerprint> HistoryFingerprints { get; set; } = [];
 
+    /// <summary>The transfer measurements that came with the cache history (the fetch prediction's throughput).</summary>
+    [JsonInclude]
+    internal List<TransferSample> HistoryTransfers { get; set; } = [];
+
     /// <summary>This run's fingerprints of every stage the final image needs, each instruction compared with its winner's record.</summary>
     [JsonInclude]
     internal List<StageFingerprint> Fingerprints { get; set; } = [];
@@ -65,6 +69,14 @@ public sealed class RunRecord
     /// <summary>The tarball this run serves to BuildKit as a registry, when the engine reads cache only from registries; null otherwise.</summary>
     [JsonInclude]
     internal ServedTarball? ServedTarball { get; set; }
+
+    /// <summary>Transfers of cache images this run measured (pulls, loads, pushes, saves): the history keeps them for the fetch prediction.</summary>
+    [JsonInclude]
+    public List<TransferRecord> Transfers { get; internal set; } = [];
+
+    /// <summary>What was predicted before each cache fetch and decided (<c>docker-cache-fetch</c>).</summary>
+    [JsonInclude]
+    public List<FetchDecisionRecord> FetchDecisions { get; internal set; } = [];
 
     /// <summary>Tarballs set aside because they could not be loaded.</summary>
     [JsonInclude]

@@ -8,7 +8,7 @@ public sealed class ParameterTableTests
     [Test]
     public void Every_parameter_is_spelled_docker_something_with_its_environment_variable_and_NUKE_member_derived_from_it()
     {
-        Assert.That(CacheFromParameterTable.All, Has.Count.EqualTo(18));
+        Assert.That(CacheFromParameterTable.All, Has.Count.EqualTo(19));
         Assert.Multiple(() =>
         {
             foreach (var parameter in CacheFromParameterTable.All)

@@ -56,6 +56,9 @@ internal sealed class LoadTarballStep : IPipelineStep
                     continue;
                 }
 
+                if (!await FetchCostGate.ShouldLoadTarballAsync(context, record, path, cancellationToken).ConfigureAwait(false))
+                    return;
+
                 if (serve)
                 {
                     try
@@ -73,8 +76,10 @@ internal sealed class LoadTarballStep : IPipelineStep
 
                 try
                 {
+                    var stopwatch = System.Diagnostics.Stopwatch.StartNew();
                     var (loaded, transfer) = await context.Engine.LoadAsync(tarball.Stream, cancellationToken).ConfigureAwait(false);
                     record.BytesLoaded += transfer.Bytes;
+                    context.Record.Transfers.Add(new TransferRecord(TransferRecord.Tarball, fetch: true, transfer.Bytes, stopwatch.Elapsed));
                     record.Message = $"loaded {loaded.Count} image(s) from {path}";
                     logger.Information("Loaded {Count} cache image(s) from {Path}", loaded.Count, path);
                     return;

@@ -25,9 +25,17 @@ internal sealed class PushAllStep : IPipelineStep
         try
         {
             if (PublishedInRegistry(context, final))
+            {
                 await StageSkip.PublishAsync(context, final, cancellationToken).ConfigureAwait(false);
+            }
             else
-                record.BytesPushed += (await PushAsync(context, retry, final, cancellationToken).ConfigureAwait(false)).Bytes;
+            {
+                var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+                var transfer = await PushAsync(context, retry, final, cancellationToken).ConfigureAwait(false);
+                record.BytesPushed += transfer.Bytes;
+                // The link's speed for the next run's fetch prediction (BuildKit's import can't be timed apart from its build).
+                context.Record.Transfers.Add(new TransferRecord(TransferRecord.Registry, fetch: false, transfer.Bytes, stopwatch.Elapsed));
+            }
         }
         catch (RegistryException exception)
         {

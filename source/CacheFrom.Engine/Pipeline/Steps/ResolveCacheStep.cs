@@ -54,8 +54,6 @@ internal sealed class ResolveCacheStep : IPipelineStep
                 context.Logger.Information("Cache for {Stage}: no candidate exists; it builds cold", stage.Name);
         }
 
-        await PullWinnersAsync(context, retry, record, cancellationToken).ConfigureAwait(false);
-
         // What the winners were built from is read while the history is.
         var labels = RunFingerprinting.WinnerFingerprintsAsync(context, fingerprints, cancellationToken);
 
@@ -63,11 +61,19 @@ internal sealed class ResolveCacheStep : IPipelineStep
         var history = await ReadHistoryAsync(context, askRegistry: registryProblem is null, cancellationToken).ConfigureAwait(false);
         context.Record.History = [.. history.Entries];
         context.Record.HistoryFingerprints = [.. history.Fingerprints];
+        context.Record.HistoryTransfers = [.. history.Transfers];
 
         // What each winner was built from against this run: the skip decision and the reason of every miss.
         if (await fingerprints.ConfigureAwait(false) is { } computed)
             RunFingerprinting.Compare(context, computed, await labels.ConfigureAwait(false), history);
+
+        // Before anything is fetched: a winner predicted to cost more than it saves is dropped (docs/fetch-cost.md).
+        await FetchCostGate.DecideRegistryWinnersAsync(context, BuilderNeedsLocalImages(context), cancellationToken).ConfigureAwait(false);
+        await PullWinnersAsync(context, retry, record, cancellationToken).ConfigureAwait(false);
     }
+
+    private static bool BuilderNeedsLocalImages(RunContext context) =>
+        context.Settings.Builder == BuilderKind.Classic || (context.Settings.Credentials is not null && context.Sessions is null);
 
     /// <summary>
     /// History is cache too: a registry this run already found unreachable is not asked again (its
@@ -115,9 +121,7 @@ internal sealed class ResolveCacheStep : IPipelineStep
     private static async Task PullWinnersAsync(RunContext context, RetryExecutor retry, StepRecord record, CancellationToken cancellationToken)
     {
         var settings = context.Settings;
-        var builderNeedsLocalImages = settings.Builder == BuilderKind.Classic
-            || (settings.Credentials is not null && context.Sessions is null);
-        if (!builderNeedsLocalImages)
+        if (!BuilderNeedsLocalImages(context))
             return;
 
         var pulls = context.Stages
@@ -142,7 +146,11 @@ internal sealed class ResolveCacheStep : IPipelineStep
             .ToList();
 
         // Winners are pulled in parallel: on a cold runner this is most of the step's time.
-        foreach (var (stageRecord, bytes, error) in await Task.WhenAll(pulls).ConfigureAwait(false))
+        var stopwatch = Stopwatch.StartNew();
+        var pulled = await Task.WhenAll(pulls).ConfigureAwait(false);
+        if (pulled.Where(p => p.Error is null).Sum(p => p.Bytes) is > 0 and var total)
+            context.Record.Transfers.Add(new TransferRecord(TransferRecord.Registry, fetch: true, total, stopwatch.Elapsed));
+        foreach (var (stageRecord, bytes, error) in pulled)
         {
             record.BytesPulled += bytes;
             if (error is null)

@@ -19,10 +19,12 @@ internal sealed class SaveTarballStep : IPipelineStep
         var path = context.Tarballs.PathFor(context.Settings.Image);
         try
         {
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             record.BytesSaved = await context.Tarballs.WriteAsync(
                 context.Settings.Image,
                 async (stream, token) => await context.Engine.SaveAsync(built, stream, token).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
+            context.Record.Transfers.Add(new TransferRecord(TransferRecord.Tarball, fetch: false, record.BytesSaved, stopwatch.Elapsed));
             record.Message = $"saved {built.Count} image(s) to {path}";
             context.Logger.Information("Saved {Count} image(s) to {Path}", built.Count, path);
             await context.HistoryStore.WriteTarballAsync(context.Settings, context.UpdatedHistory(), cancellationToken).ConfigureAwait(false);
