@@ -51,9 +51,16 @@ internal static class HtmlReport
             : summary.CachedInstructions == 0 ? "nothing was cached"
             : summary.TimeSavedIsPartial ? $"at least: known for {summary.TimeSavedKnownFor} of {summary.CachedInstructions}" : "cold durations from history");
         Card(html, "Net", summary.Net is { } net ? ReportFormat.SignedSeconds(net) : "unknown", "saved − fetch − store");
+        if (summary.FetchDecisions.Count > 0)
+        {
+            Card(html, "Fetch predicted", summary.PredictedFetchTime is { } f ? ReportFormat.Seconds(f) : "unknown",
+                $"saving predicted {(summary.PredictedTimeSaved is { } p ? ReportFormat.Seconds(p) : "unknown")}; {summary.NotFetched} not fetched");
+        }
+
         html.Append("</section>\n");
 
         Lint(html, record);
+        FetchCost(html, record);
 
         html.Append("<section>\n<h2>Where the time went</h2>\n");
         Timeline(html, record);
@@ -186,6 +193,26 @@ internal static class HtmlReport
         }
 
         html.Append("</ul>\n");
+    }
+
+    private static void FetchCost(StringBuilder html, RunRecord record)
+    {
+        var lines = FetchCostLine.Of(record);
+        if (lines.Count == 0)
+            return;
+        html.Append("<section>\n<h2>Fetch cost: predicted, decided, happened</h2>\n<table>\n<tr><th>For</th><th>Cache</th><th>Decision</th><th>Bytes</th>"
+            + "<th>Throughput</th><th>Fetch (predicted)</th><th>Saving (predicted)</th><th>What happened</th><th>Why</th></tr>\n");
+        foreach (var f in lines)
+        {
+            html.Append("<tr><td>").Append(E(f.Scope)).Append("</td><td><code>").Append(E(f.Decision.Reference)).Append("</code></td><td>").Append(E(f.Outcome)).Append("</td>");
+            Num(html, f.Bytes);
+            Num(html, f.Throughput);
+            Num(html, f.PredictedFetch);
+            Num(html, f.PredictedSaving);
+            html.Append("<td>").Append(E(f.Happened)).Append("</td><td>").Append(E(f.Decision.Reason)).Append("</td></tr>\n");
+        }
+
+        html.Append("</table>\n</section>\n");
     }
 
     private static void Lint(StringBuilder html, RunRecord record)

@@ -22,6 +22,14 @@ internal static class MarkdownReport
         Line(md, $"| Building | {ReportFormat.Seconds(summary.BuildTime)} |");
         Line(md, $"| Time the cache saved | {Cell(summary.SavedText())} |");
         Line(md, $"| Net (saved − fetch − store) | {(summary.Net is { } net ? ReportFormat.SignedSeconds(net) : "unknown")} |");
+        if (summary.FetchDecisions.Count > 0)
+        {
+            Line(md, $"| Fetching predicted (actual above) | {(summary.PredictedFetchTime is { } f ? ReportFormat.Seconds(f) : "unknown")} |");
+            Line(md, $"| Saving predicted (actual above) | {(summary.PredictedTimeSaved is { } p ? ReportFormat.Seconds(p) : "unknown")} |");
+            if (summary.NotFetched > 0)
+                Line(md, $"| Caches not fetched (predicted fetch avoided) | {summary.NotFetched} ({(summary.FetchAvoided is { } a ? ReportFormat.Seconds(a) : "unknown")}) |");
+        }
+
         Line(md, $"| Instructions cached / built | {summary.CachedInstructions} / {summary.BuiltInstructions} |");
         Line(md, $"| Pulled / pushed / loaded / saved | {ReportFormat.Bytes(summary.BytesPulled)} / {ReportFormat.Bytes(summary.BytesPushed)} / {ReportFormat.Bytes(summary.BytesLoaded)} / {ReportFormat.Bytes(summary.BytesSaved)} |");
         Line(md);
@@ -32,6 +40,20 @@ internal static class MarkdownReport
             Line(md, "|---|---|---|---|");
             foreach (var f in lint.Findings)
                 Line(md, $"| `{Cell(f.Path)}:{f.Line}` | {Cell(f.Rule)} | {Cell(f.Message)} | {Cell(f.Fix)} |");
+            Line(md);
+        }
+
+        var fetchLines = FetchCostLine.Of(record);
+        if (fetchLines.Count > 0)
+        {
+            Line(md, "| Fetch cost: for | Cache | Decision | Bytes | Throughput | Fetch (predicted) | Saving (predicted) | What happened | Why |");
+            Line(md, "|---|---|---|---:|---:|---:|---:|---|---|");
+            foreach (var f in fetchLines)
+            {
+                Line(md, $"| {Cell(f.Scope)} | `{Cell(f.Decision.Reference)}` | {f.Outcome} | {f.Bytes} | {Cell(f.Throughput)} | {f.PredictedFetch} | {Cell(f.PredictedSaving)} | "
+                    + $"{Cell(f.Happened)} | {Cell(f.Decision.Reason)} |");
+            }
+
             Line(md);
         }
 

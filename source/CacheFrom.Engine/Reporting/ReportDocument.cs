@@ -22,7 +22,8 @@ internal sealed record ReportDocument(
     IReadOnlyList<ReportStageDocument> Stages,
     IReadOnlyList<ReportInstructionDocument> Instructions,
     IReadOnlyList<string> QuarantinedTarballs,
-    ReportLintDocument? Lint)
+    ReportLintDocument? Lint,
+    IReadOnlyList<ReportFetchDecisionDocument>? FetchDecisions = null)
 {
     public const int CurrentSchemaVersion = 1;
 
@@ -62,7 +63,10 @@ internal sealed record ReportDocument(
                 summary.BytesPulled,
                 summary.BytesPushed,
                 summary.BytesLoaded,
-                summary.BytesSaved),
+                summary.BytesSaved,
+                summary.PredictedFetchTime is { } predictedFetch ? ReportFormat.JsonSeconds(predictedFetch) : null,
+                summary.PredictedTimeSaved is { } predictedSaving ? ReportFormat.JsonSeconds(predictedSaving) : null,
+                summary.NotFetched),
             record.Steps.Select(s => new ReportStepDocument(
                 s.Step.ToString(), s.Outcome.ToString(), s.StartedAt, ReportFormat.JsonSeconds(s.Duration), s.Message,
                 s.BytesPulled, s.BytesPushed, s.BytesLoaded, s.BytesSaved)).ToList(),
@@ -74,7 +78,8 @@ internal sealed record ReportDocument(
             [.. record.QuarantinedTarballs],
             record.Lint is { } lint
                 ? new ReportLintDocument(lint.Mode.ToString(), lint.Findings.Select(f => new ReportLintFindingDocument(f.Path, f.Line, f.Rule, f.Message, f.Fix)).ToList())
-                : null);
+                : null,
+            FetchCostLine.Of(record).Select(ReportFetchDecisionDocument.From).ToList());
     }
 
     private static ReportStageDocument Stage(RunRecord record, StageSummary stage)
@@ -111,7 +116,10 @@ internal sealed record ReportSummaryDocument(
     long BytesPulled,
     long BytesPushed,
     long BytesLoaded,
-    long BytesSaved);
+    long BytesSaved,
+    double? PredictedFetchSeconds = null,
+    double? PredictedTimeSavedSeconds = null,
+    int NotFetched = 0);
 
 internal sealed record ReportStepDocument(
     string Step,
@@ -175,3 +183,40 @@ internal sealed record ReportMissDocument(
 internal sealed record ReportLintDocument(string Mode, IReadOnlyList<ReportLintFindingDocument> Findings);
 
 internal sealed record ReportLintFindingDocument(string Path, int Line, string Rule, string Message, string Fix);
+
+/// <summary>
+/// One fetch decision (docs/fetch-cost.md): <c>Stage</c> null for a tarball (every stage); the prediction,
+/// then what happened: the measured saving of a fetched cache, or the cold build time of a stage that was not fetched.
+/// </summary>
+internal sealed record ReportFetchDecisionDocument(
+    string? Stage,
+    string Source,
+    string Reference,
+    string Mode,
+    bool Fetched,
+    string Reason,
+    long? PredictedBytes,
+    double? ThroughputBytesPerSecond,
+    int ThroughputSamples,
+    bool ThroughputFromFetches,
+    double? PredictedFetchSeconds,
+    double? PredictedSavingSeconds,
+    int HitsPredicted,
+    int HitsKnown,
+    int CachedInstructions,
+    double? ActualSavingSeconds,
+    int BuiltInstructions,
+    double ColdBuildSeconds)
+{
+    public static ReportFetchDecisionDocument From(FetchCostLine line)
+    {
+        var d = line.Decision;
+        return new(
+            d.Stage, d.Source, d.Reference, d.Mode.ToString(), d.Fetch, d.Reason, d.PredictedBytes, d.Throughput, d.ThroughputSamples, d.ThroughputFromFetches,
+            d.PredictedFetch is { } f ? ReportFormat.JsonSeconds(f) : null,
+            d.PredictedSaving is { } s ? ReportFormat.JsonSeconds(s) : null,
+            d.HitsPredicted, d.HitsKnown, line.Cached,
+            line.ActualSaving is { } a ? ReportFormat.JsonSeconds(a) : null,
+            line.Built, ReportFormat.JsonSeconds(line.ColdBuild));
+    }
+}

@@ -58,6 +58,21 @@ public sealed class RunSummary
 
     public CacheVerdict Outcome { get; private init; }
 
+    /// <summary>What was predicted and decided before each fetch (<c>docker-cache-fetch</c>, docs/fetch-cost.md).</summary>
+    public IReadOnlyList<FetchDecisionRecord> FetchDecisions { get; private init; } = [];
+
+    /// <summary>The predicted fetch time of the caches that were fetched, next to <see cref="FetchTime"/>; null when none was predicted.</summary>
+    public TimeSpan? PredictedFetchTime { get; private init; }
+
+    /// <summary>The predicted saving of the caches that were fetched, next to <see cref="TimeSaved"/>; null when none was predicted.</summary>
+    public TimeSpan? PredictedTimeSaved { get; private init; }
+
+    /// <summary>Caches not fetched because fetching was predicted to cost more than it saves, or docker-cache-fetch never.</summary>
+    public int NotFetched { get; private init; }
+
+    /// <summary>The predicted fetch time of the caches not fetched: what building cold avoided.</summary>
+    public TimeSpan? FetchAvoided { get; private init; }
+
     /// <summary>One line, e.g. "Cache paid off: saved 41.2 s for 3.1 s of fetching and storing."</summary>
     public string Verdict { get; private init; } = "";
 
@@ -100,6 +115,11 @@ public sealed class RunSummary
             BytesSaved = record.Steps.Sum(s => s.BytesSaved),
             Outcome = outcome,
             Verdict = verdict,
+            FetchDecisions = [.. record.FetchDecisions],
+            PredictedFetchTime = Sum(record.FetchDecisions.Where(d => d.Fetch).Select(d => d.PredictedFetch)),
+            PredictedTimeSaved = Sum(record.FetchDecisions.Where(d => d.Fetch).Select(d => d.PredictedSaving)),
+            NotFetched = record.FetchDecisions.Count(d => !d.Fetch),
+            FetchAvoided = Sum(record.FetchDecisions.Where(d => !d.Fetch).Select(d => d.PredictedFetch)),
         };
     }
 
@@ -122,6 +142,8 @@ public sealed class RunSummary
         };
         if (Net is { } net)
             headline["Net"] = ReportFormat.SignedSeconds(net);
+        if (NotFetched > 0)
+            headline["Built cold by fetch cost"] = $"{NotFetched} cache(s) not fetched";
         return headline;
     }
 
@@ -185,4 +207,10 @@ public sealed class RunSummary
         record.Steps.Where(s => steps.Contains(s.Step)).Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static TimeSpan? Sum(IEnumerable<TimeSpan?> values)
+    {
+        var known = values.OfType<TimeSpan>().ToList();
+        return known.Count == 0 ? null : known.Aggregate(TimeSpan.Zero, (sum, v) => sum + v);
+    }
 }

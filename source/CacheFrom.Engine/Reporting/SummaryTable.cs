@@ -39,6 +39,14 @@ internal static class SummaryTable
             .Append(" | Build ").Append(ReportFormat.Seconds(summary.BuildTime))
             .Append(" | Saved ").Append(summary.SavedText())
             .Append(" | Net ").Append(summary.Net is { } net ? ReportFormat.SignedSeconds(net) : "unknown");
+        if (summary.FetchDecisions.Count > 0)
+        {
+            text.Append("\nFetch predicted ").Append(summary.PredictedFetchTime is { } f ? ReportFormat.Seconds(f) : "unknown")
+                .Append(" (actual ").Append(ReportFormat.Seconds(summary.FetchTime)).Append(") | Saving predicted ")
+                .Append(summary.PredictedTimeSaved is { } p ? ReportFormat.Seconds(p) : "unknown").Append(" (actual ").Append(summary.SavedText()).Append(')');
+            foreach (var line in FetchCostLine.Of(record))
+                text.Append("\nFetch cost, ").Append(line);
+        }
         foreach (var miss in MissLine.Of(record))
             text.Append("\nBuilt ").Append(miss.Stage).Append(": ").Append(miss.Instruction).Append(" — ").Append(miss.Reason).Append(miss.Later);
 
