@@ -77,14 +77,14 @@ internal static class FetchCostGate
         if (decision.Fetch)
         {
             context.Logger.Information(
-                "Fetch cost of {Reference} for {Stage}: {MiB:0.0} MiB at {MiBPerSecond:0.00} MiB/s ≈ {FetchSeconds:0.0} s to fetch, ≈ {SavedSeconds:0.0} s saved by {Hits} instructions; fetching: {Reason}",
+                "Fetch cost of {Reference:l} for {Stage:l}: {MiB:0.0} MiB at {MiBPerSecond:0.00} MiB/s ≈ {FetchSeconds:0.0} s to fetch, ≈ {SavedSeconds:0.0} s saved by {Hits} instructions; fetching: {Reason:l}",
                 decision.Reference, what, decision.PredictedBytes / MiB, decision.Throughput / MiB, decision.PredictedFetch?.TotalSeconds,
                 decision.PredictedSaving?.TotalSeconds, decision.HitsPredicted, decision.Reason);
         }
         else
         {
             context.Logger.Warning(
-                "Not fetching {Reference}; {Stage} builds cold: {Reason} ({MiB:0.0} MiB at {MiBPerSecond:0.00} MiB/s ≈ {FetchSeconds:0.0} s to fetch, ≈ {SavedSeconds:0.0} s saved by {Hits} instructions)",
+                "Not fetching {Reference:l}; {Stage:l} builds cold: {Reason:l} ({MiB:0.0} MiB at {MiBPerSecond:0.00} MiB/s ≈ {FetchSeconds:0.0} s to fetch, ≈ {SavedSeconds:0.0} s saved by {Hits} instructions)",
                 decision.Reference, what, decision.Reason, decision.PredictedBytes / MiB, decision.Throughput / MiB, decision.PredictedFetch?.TotalSeconds,
                 decision.PredictedSaving?.TotalSeconds, decision.HitsPredicted);
         }

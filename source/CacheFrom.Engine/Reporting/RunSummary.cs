@@ -61,10 +61,10 @@ public sealed class RunSummary
     /// <summary>What was predicted and decided before each fetch (<c>docker-cache-fetch</c>, docs/fetch-cost.md).</summary>
     public IReadOnlyList<FetchDecisionRecord> FetchDecisions { get; private init; } = [];
 
-    /// <summary>The predicted fetch time of the caches that were fetched, next to <see cref="FetchTime"/>; null when none was predicted.</summary>
+    /// <summary>The predicted fetch time of the caches that were fetched, next to <see cref="FetchTime"/>; null when one of them had no prediction.</summary>
     public TimeSpan? PredictedFetchTime { get; private init; }
 
-    /// <summary>The predicted saving of the caches that were fetched, next to <see cref="TimeSaved"/>; null when none was predicted.</summary>
+    /// <summary>The predicted saving of the caches that were fetched, next to <see cref="TimeSaved"/>; null when one of them had no prediction.</summary>
     public TimeSpan? PredictedTimeSaved { get; private init; }
 
     /// <summary>Caches not fetched because fetching was predicted to cost more than it saves, or docker-cache-fetch never.</summary>
@@ -208,9 +208,10 @@ public sealed class RunSummary
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
+    /// <summary>Zero for no decisions; unknown (null) when any decision's figure is.</summary>
     private static TimeSpan? Sum(IEnumerable<TimeSpan?> values)
     {
-        var known = values.OfType<TimeSpan>().ToList();
-        return known.Count == 0 ? null : known.Aggregate(TimeSpan.Zero, (sum, v) => sum + v);
+        var all = values.ToList();
+        return all.Any(v => v is null) ? null : all.Aggregate(TimeSpan.Zero, (sum, v) => sum + v!.Value);
     }
 }

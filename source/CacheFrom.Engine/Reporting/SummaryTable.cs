@@ -44,6 +44,11 @@ internal static class SummaryTable
             text.Append("\nFetch predicted ").Append(summary.PredictedFetchTime is { } f ? ReportFormat.Seconds(f) : "unknown")
                 .Append(" (actual ").Append(ReportFormat.Seconds(summary.FetchTime)).Append(") | Saving predicted ")
                 .Append(summary.PredictedTimeSaved is { } p ? ReportFormat.Seconds(p) : "unknown").Append(" (actual ").Append(summary.SavedText()).Append(')');
+            if (summary.NotFetched > 0)
+            {
+                text.Append(" | Not fetched ").Append(summary.NotFetched).Append(" (≈ ")
+                    .Append(summary.FetchAvoided is { } a ? ReportFormat.Seconds(a) : "unknown").Append(" of fetching avoided)");
+            }
             foreach (var line in FetchCostLine.Of(record))
                 text.Append("\nFetch cost, ").Append(line);
         }

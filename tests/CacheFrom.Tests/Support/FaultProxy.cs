@@ -53,6 +53,7 @@ internal sealed class FaultProxy : IAsyncDisposable
     private int _connections;
     private int _faults;
     private int _answered;
+    private long _bytesPerSecond;
 
     private FaultProxy(EndPoint upstream, TimeSpan lifetime)
     {
@@ -67,6 +68,16 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>Bytes a <see cref="FaultMode.Reset"/> or <see cref="FaultMode.Stall"/> connection forwards before the fault.</summary>
     public long FaultAfterBytes { get; set; }
+
+    /// <summary>
+    /// A slow link: each direction of every connection forwards at most this many bytes per second
+    /// (0: as fast as it can). Read for every chunk, so a test can slow or free a running transfer.
+    /// </summary>
+    public long BytesPerSecond
+    {
+        get => Interlocked.Read(ref _bytesPerSecond);
+        set => Interlocked.Exchange(ref _bytesPerSecond, value);
+    }
 
     /// <summary>Connections accepted so far.</summary>
     public int Connections => Volatile.Read(ref _connections);
@@ -323,9 +334,11 @@ internal sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(Socket from, Socket to, ByteBudget budget, CancellationToken cancellationToken)
+    private async Task PumpAsync(Socket from, Socket to, ByteBudget budget, CancellationToken cancellationToken)
     {
         var buffer = new byte[16 * 1024];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var free = TimeSpan.Zero;
         while (true)
         {
             var read = await from.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
@@ -338,6 +351,13 @@ internal sealed class FaultProxy : IAsyncDisposable
             var allowed = budget.Take(read);
             if (allowed > 0)
                 await to.SendAsync(buffer.AsMemory(0, allowed), SocketFlags.None, cancellationToken);
+            if (BytesPerSecond is > 0 and var rate)
+            {
+                // Each chunk takes its share of the link after the previous one; idle time earns no burst.
+                free = (free > clock.Elapsed ? free : clock.Elapsed) + TimeSpan.FromSeconds((double)allowed / rate);
+                if (free - clock.Elapsed is { } due && due > TimeSpan.Zero)
+                    await Task.Delay(due, cancellationToken);
+            }
             if (allowed < read)
                 return; // the budget ran out: the fault begins
         }
