@@ -18,9 +18,10 @@ public sealed class FetchCostPipelineTests
 {
     private const long MiB = 1024 * 1024;
 
-    [Test]
+    [TestCase(BuilderKind.BuildKit)]
+    [TestCase(BuilderKind.Classic)]
     [CancelAfter(300_000)]
-    public async Task A_cheap_stage_behind_a_slow_registry_builds_cold_and_always_fetches_it_anyway(CancellationToken cancellationToken)
+    public async Task A_cheap_stage_behind_a_slow_registry_builds_cold_and_always_fetches_it_anyway(BuilderKind builder, CancellationToken cancellationToken)
     {
         await EngineReset.EmptyAsync();
         await using var proxy = FaultProxy.Start(TestEnvironment.Registry, FaultMode.Pass, TimeSpan.FromMinutes(5));
@@ -29,7 +30,7 @@ public sealed class FetchCostPipelineTests
         var repository = $"{proxy.Address}/cachefrom-tests/fetch-slow-{Guid.NewGuid().ToString("N")[..8]}";
         var log = new TestLogger();
 
-        var first = await PipelineRunner.PublishAsync(Options(folder, repository), log, cancellationToken);
+        var first = await PipelineRunner.PublishAsync(Options(folder, repository, builder: builder), log, cancellationToken);
         var push = first.Transfers.Single(t => t.Source == TransferRecord.Registry && !t.Fetch);
         TestContext.Progress.WriteLine($"first run pushed {push.Bytes} bytes in {push.Duration.TotalSeconds:0.0} s");
         Assert.Multiple(() =>
@@ -39,7 +40,7 @@ public sealed class FetchCostPipelineTests
         });
 
         await EngineReset.EmptyAsync();
-        var cold = await PipelineRunner.PublishAsync(Options(folder, repository, push: false), log, cancellationToken);
+        var cold = await PipelineRunner.PublishAsync(Options(folder, repository, push: false, builder: builder), log, cancellationToken);
         var decision = cold.FetchDecisions.Single();
         TestContext.Progress.WriteLine($"predicted {decision.PredictedBytes} bytes at {decision.Throughput} B/s: {decision.PredictedFetch?.TotalSeconds:0.0} s to fetch, {decision.PredictedSaving?.TotalSeconds:0.0} s saved");
         Assert.Multiple(() =>
@@ -74,7 +75,7 @@ public sealed class FetchCostPipelineTests
             Does.Contain("| final | `" + repository + ":feature-x` | built cold |").And.Contain("fetching is predicted to cost more than it saves"));
 
         await EngineReset.EmptyAsync();
-        var always = await PipelineRunner.PublishAsync(Options(folder, repository, push: false, fetch: CacheFetchMode.Always), log, cancellationToken);
+        var always = await PipelineRunner.PublishAsync(Options(folder, repository, push: false, fetch: CacheFetchMode.Always, builder: builder), log, cancellationToken);
         var forced = always.FetchDecisions.Single();
         Assert.Multiple(() =>
         {
@@ -83,6 +84,8 @@ public sealed class FetchCostPipelineTests
             Assert.That(forced.Reason, Is.EqualTo("docker-cache-fetch is always (predicted to cost more than it saves)"));
             Assert.That(always.Stages.Single().Winner, Is.EqualTo($"{repository}:feature-x"));
             Assert.That(always.Runs("final").Single().Cached, Is.True, "the cache was fetched and hit");
+            if (builder == BuilderKind.Classic)
+                Assert.That(always.Transfers.Single(t => t.Fetch).Bytes, Is.GreaterThanOrEqualTo(4 * MiB), "the classic pull was measured for the next prediction");
         });
     }
 
@@ -118,14 +121,52 @@ public sealed class FetchCostPipelineTests
         });
     }
 
+    [Test]
+    [CancelAfter(300_000)]
+    public async Task A_tarball_that_history_says_loads_slowly_is_not_loaded_and_every_stage_builds_cold(CancellationToken cancellationToken)
+    {
+        await EngineReset.EmptyAsync();
+        using var folder = Dockerfile($"FROM {TestEnvironment.BaseImage} AS builder\nRUN head -c {2 * MiB} /dev/urandom > /blob\nFROM builder\nRUN echo done > /done\n");
+        var image = TestEnvironment.UniqueLocalRepository("fetch-tarball");
+        var log = new TestLogger();
+        var options = Options(folder, image, push: false, cache: CacheMode.Tarball);
+        var first = await PipelineRunner.PublishAsync(options, log, cancellationToken);
+        var save = first.Transfers.Single(t => t.Source == TransferRecord.Tarball && !t.Fetch);
+
+        // A store on a slow share: the history the next run reads says the last load ran at 10 KiB/s.
+        var historyPath = Path.Combine(folder.Directory, CacheFromDefaults.CacheDir, "history.json");
+        var written = CacheFrom.History.CacheHistory.FromJson(await File.ReadAllTextAsync(historyPath, cancellationToken));
+        var slow = new CacheFrom.History.TransferSample(TransferRecord.Tarball, fetch: true, 2 * MiB, 2 * MiB / (10.0 * 1024), first.StartedAt);
+        await File.WriteAllTextAsync(historyPath, new CacheFrom.History.CacheHistory(written.Entries, written.Fingerprints, [slow]).ToJson(), cancellationToken);
+        await EngineReset.EmptyAsync();
+
+        var cold = await PipelineRunner.PublishAsync(Options(folder, image, push: false, cache: CacheMode.Tarball), log, cancellationToken);
+        var decision = cold.FetchDecisions.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(save.Bytes, Is.GreaterThan(2 * MiB), "the save was measured");
+            Assert.That(decision.Stage, Is.Null, "a tarball holds every stage");
+            Assert.That(decision.Source, Is.EqualTo(TransferRecord.Tarball));
+            Assert.That(decision.Fetch, Is.False, decision.Reason);
+            Assert.That(decision.Throughput, Is.EqualTo(10 * 1024));
+            Assert.That(decision.Reference, Does.StartWith(Path.Combine(folder.Directory, CacheFromDefaults.CacheDir)));
+            Assert.That(decision.PredictedBytes, Is.EqualTo(new FileInfo(decision.Reference).Length), "all of the tarball");
+            Assert.That(decision.HitsPredicted, Is.EqualTo(2), "both RUNs the saving run built");
+            Assert.That(cold.StepOf(PipelineStep.LoadTarball).BytesLoaded, Is.Zero);
+            Assert.That(cold.StepOf(PipelineStep.LoadTarball).Message, Does.StartWith("not loaded ").And.Contain("fetching is predicted to cost more than it saves"));
+            Assert.That(cold.Instructions.Where(i => i.Text.StartsWith("RUN", StringComparison.Ordinal)).Select(i => i.Cached), Is.EqualTo(new[] { false, false }));
+        });
+    }
+
     private static ContextFolder Dockerfile(string text) => new ContextFolder().Write("Dockerfile", text);
 
-    private static CacheFromOptions Options(ContextFolder folder, string image, bool push = true, CacheFetchMode? fetch = null) => new()
+    private static CacheFromOptions Options(ContextFolder folder, string image, bool push = true, CacheFetchMode? fetch = null,
+        BuilderKind builder = BuilderKind.BuildKit, CacheMode cache = CacheMode.Registry) => new()
     {
         Image = image,
         Tag = "feature-x",
-        Builder = BuilderKind.BuildKit,
-        Cache = CacheMode.Registry,
+        Builder = builder,
+        Cache = cache,
         Push = push,
         CacheFetch = fetch,
         Context = folder.Directory,
