@@ -1,4 +1,4 @@
-using CacheFrom.History;
+using CacheFrom.Recording;
 
 namespace CacheFrom.FetchCost;
 

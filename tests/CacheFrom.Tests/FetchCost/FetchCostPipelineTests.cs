@@ -136,7 +136,7 @@ public sealed class FetchCostPipelineTests
         // A store on a slow share: the history the next run reads says the last load ran at 10 KiB/s.
         var historyPath = Path.Combine(folder.Directory, CacheFromDefaults.CacheDir, "history.json");
         var written = CacheFrom.History.CacheHistory.FromJson(await File.ReadAllTextAsync(historyPath, cancellationToken));
-        var slow = new CacheFrom.History.TransferSample(TransferRecord.Tarball, fetch: true, 2 * MiB, 2 * MiB / (10.0 * 1024), first.StartedAt);
+        var slow = new TransferSample(TransferRecord.Tarball, fetch: true, 2 * MiB, 2 * MiB / (10.0 * 1024), first.StartedAt);
         await File.WriteAllTextAsync(historyPath, new CacheFrom.History.CacheHistory(written.Entries, written.Fingerprints, [slow]).ToJson(), cancellationToken);
         await EngineReset.EmptyAsync();
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
-using CacheFrom.Recording;
 
-namespace CacheFrom.History;
+namespace CacheFrom.Recording;
 
 /// <summary>One transfer an earlier run measured (<see cref="TransferRecord"/>), as the history keeps it: seconds, when.</summary>
 internal sealed class TransferSample
