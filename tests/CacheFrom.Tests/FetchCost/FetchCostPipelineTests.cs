@@ -169,6 +169,8 @@ public sealed class FetchCostPipelineTests
         Cache = cache,
         Push = push,
         CacheFetch = fetch,
+        // The runs rebuild unchanged inputs on purpose: an unchanged stage is otherwise not built, and nothing is fetched to weigh.
+        Skip = false,
         Context = folder.Directory,
         WorkingDirectory = folder.Directory,
     };
