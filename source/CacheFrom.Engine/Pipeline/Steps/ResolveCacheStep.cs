@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CacheFrom.Configuration;
 using CacheFrom.Docker.Registry;
+using CacheFrom.Fingerprints;
 using CacheFrom.History;
 using CacheFrom.Recording;
 using CacheFrom.References;
@@ -19,8 +20,31 @@ internal sealed class ResolveCacheStep : IPipelineStep
 
     public async Task ExecuteAsync(RunContext context, StepRecord record, CancellationToken cancellationToken)
     {
-        // The context is indexed and the base images resolved while the candidates are checked.
-        var fingerprints = RunFingerprinting.EnsureAsync(context, cancellationToken);
+        // The context is indexed and the base images resolved while the candidates are checked (on
+        // the thread pool: the walk of the context is synchronous up to its first await).
+        var fingerprints = Task.Run(() => RunFingerprinting.EnsureAsync(context, cancellationToken), cancellationToken);
+        var labels = (Task<IReadOnlyList<string?>>?)null;
+        try
+        {
+            await ResolveAsync(context, record, fingerprints, started => labels = started, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nothing may go on using the engine or the registry after the step ended.
+            await SettleAsync(fingerprints).ConfigureAwait(false);
+            if (labels is not null)
+                await SettleAsync(labels).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task ResolveAsync(
+        RunContext context,
+        StepRecord record,
+        Task<RunFingerprints?> fingerprints,
+        Action<Task<IReadOnlyList<string?>>> labelsStarted,
+        CancellationToken cancellationToken)
+    {
 
         // Transient registry faults are retried (bounded) before a candidate counts as unreadable.
         var retry = context.Retry;
@@ -56,6 +80,7 @@ internal sealed class ResolveCacheStep : IPipelineStep
 
         // What the winners were built from is read while the history is.
         var labels = RunFingerprinting.WinnerFingerprintsAsync(context, fingerprints, cancellationToken);
+        labelsStarted(labels);
 
         // History travels with the cache; fetching it is part of the cost of fetching the cache.
         var history = await ReadHistoryAsync(context, askRegistry: registryProblem is null, cancellationToken).ConfigureAwait(false);
@@ -70,6 +95,18 @@ internal sealed class ResolveCacheStep : IPipelineStep
         // Before anything is fetched: a winner predicted to cost more than it saves is dropped (docs/fetch-cost.md).
         await FetchCostGate.DecideRegistryWinnersAsync(context, BuilderNeedsLocalImages(context), cancellationToken).ConfigureAwait(false);
         await PullWinnersAsync(context, retry, record, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task SettleAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The step's own failure is the one reported.
+        }
     }
 
     private static bool BuilderNeedsLocalImages(RunContext context) =>
