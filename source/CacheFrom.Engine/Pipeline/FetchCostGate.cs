@@ -46,7 +46,7 @@ internal static class FetchCostGate
             // An unchanged stage is not built at all (docker-cache-skip): nothing is fetched for it, there is nothing to weigh.
             if (context.Settings.Skip && stageRecord.Compared && stageRecord.InputsUnchanged)
                 continue;
-            var fromRegistry = stageRecord.Candidates.Any(c => c.Reference == winner && c.Exists && c.Source == TransferRecord.Registry);
+            var fromRegistry = StageSkip.WinnerInRegistry(stageRecord);
             if (!fromRegistry && mode != CacheFetchMode.Never)
                 continue;
 

@@ -47,6 +47,13 @@ internal sealed class RunContext
     public CacheHistoryStore HistoryStore => new(Logger, TimeProvider.System);
 
     /// <summary>Bounded retries for registry checks, pulls and pushes (<see cref="CacheFromSettings.Retry"/>).</summary>
+    /// <summary>
+    /// The registry winners must be pulled first: the classic builder only uses local images, and
+    /// BuildKit without a session has no way to present the registry credentials.
+    /// </summary>
+    public bool BuilderNeedsLocalImages =>
+        Settings.Builder == BuilderKind.Classic || (Settings.Credentials is not null && Sessions is null);
+
     public RetryExecutor Retry => new(Settings.Retry, TimeProvider.System, Logger);
 
     /// <summary>What history knew before this run, plus this run's cold durations: what the next run reads.</summary>

@@ -115,7 +115,7 @@ internal static class RunFingerprinting
         try
         {
             var inRegistry = StageSkip.WinnerInRegistry(record);
-            if ((!inRegistry || StageSkip.PulledWinners(context))
+            if ((!inRegistry || context.BuilderNeedsLocalImages)
                 && await context.Engine.InspectLocalAsync(winner, cancellationToken).ConfigureAwait(false) is { } local)
                 return local.Labels.GetValueOrDefault(FingerprintLabel.Name);
             if (!inRegistry)

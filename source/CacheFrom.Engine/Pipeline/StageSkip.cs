@@ -34,7 +34,7 @@ internal static class StageSkip
         // The local image of a registry winner is its image only when this run pulled it (for the classic
         // builder): a leftover of the same name on a developer's engine may be older than the registry's.
         var inRegistry = WinnerInRegistry(record);
-        var local = !inRegistry || PulledWinners(context)
+        var local = !inRegistry || context.BuilderNeedsLocalImages
             ? await context.Engine.InspectLocalAsync(winner, cancellationToken).ConfigureAwait(false)
             : null;
         if (local is null)
@@ -90,11 +90,7 @@ internal static class StageSkip
 
     /// <summary>The winner was found in the registry (not a loaded or served tarball).</summary>
     public static bool WinnerInRegistry(StageRecord record) =>
-        record.Candidates.Any(c => c.Reference == record.Winner && c.Exists && c.Source == "registry");
-
-    /// <summary>ResolveCache pulls the registry winners when the builder cannot read them from the registry itself.</summary>
-    public static bool PulledWinners(RunContext context) =>
-        context.Settings.Builder == Configuration.BuilderKind.Classic || (context.Settings.Credentials is not null && context.Sessions is null);
+        record.Candidates.Any(c => c.Reference == record.Winner && c.Exists && c.Source == TransferRecord.Registry);
 
     /// <summary>
     /// Publishes a skipped stage whose winner is in the registry under this build's tag, registry-side:

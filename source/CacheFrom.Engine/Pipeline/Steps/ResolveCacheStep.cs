@@ -93,7 +93,7 @@ internal sealed class ResolveCacheStep : IPipelineStep
             RunFingerprinting.Compare(context, computed, await labels.ConfigureAwait(false), history);
 
         // Before anything is fetched: a winner predicted to cost more than it saves is dropped (docs/fetch-cost.md).
-        await FetchCostGate.DecideRegistryWinnersAsync(context, BuilderNeedsLocalImages(context), cancellationToken).ConfigureAwait(false);
+        await FetchCostGate.DecideRegistryWinnersAsync(context, context.BuilderNeedsLocalImages, cancellationToken).ConfigureAwait(false);
         await PullWinnersAsync(context, retry, record, cancellationToken).ConfigureAwait(false);
     }
 
@@ -108,9 +108,6 @@ internal sealed class ResolveCacheStep : IPipelineStep
             // The step's own failure is the one reported.
         }
     }
-
-    private static bool BuilderNeedsLocalImages(RunContext context) =>
-        context.Settings.Builder == BuilderKind.Classic || (context.Settings.Credentials is not null && context.Sessions is null);
 
     /// <summary>
     /// History is cache too: a registry this run already found unreachable is not asked again (its
@@ -158,7 +155,7 @@ internal sealed class ResolveCacheStep : IPipelineStep
     private static async Task PullWinnersAsync(RunContext context, RetryExecutor retry, StepRecord record, CancellationToken cancellationToken)
     {
         var settings = context.Settings;
-        if (!BuilderNeedsLocalImages(context))
+        if (!context.BuilderNeedsLocalImages)
             return;
 
         var pulls = context.Stages
