@@ -63,6 +63,7 @@ public sealed class CredentialHelperTests
         var warm = await PipelineRunner.PublishAsync(options, warmLog, cancellationToken);
 
         var cannotHit = await ClassicCacheOnContainerdStore.AppliesAsync(builder);
+        var containerdStore = await DockerCli.UsesContainerdStoreAsync();
         Assert.Multiple(() =>
         {
             Assert.That(_config.StdinOf(helper), Is.EqualTo(_registry.Address), "docker's server address on the helper's stdin");
@@ -85,7 +86,10 @@ public sealed class CredentialHelperTests
             }
             else
             {
-                Assert.That(warm.StepOf(PipelineStep.ResolveCache).BytesPulled, Is.GreaterThan(0), "the classic builder pulls the winners with X-Registry-Auth");
+                Assert.That(warmLog.Lines.Where(l => l.StartsWith("[INF] Pulled ", StringComparison.Ordinal)).ToList(), Is.Not.Empty, "the classic builder pulls the winners with X-Registry-Auth");
+                // The containerd image store often reports a small layer's pull with no byte counts (docs/engines.md).
+                if (!containerdStore)
+                    Assert.That(warm.StepOf(PipelineStep.ResolveCache).BytesPulled, Is.GreaterThan(0), "the pulls moved bytes");
             }
         });
         await SecretScan.AssertAbsentAsync(_registry.Password, log, options, warm, null);
