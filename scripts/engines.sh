@@ -175,7 +175,7 @@ start_engine() {
   if ! pid_alive "$dir/containerd.pid"; then
     rm -f "$dir/containerd.sock"
     PATH="$path" setsid containerd --address "$dir/containerd.sock" --root "$dir/containerd/root" \
-      --state "$dir/containerd/state" --log-level warn >"$dir/containerd.log" 2>&1 </dev/null &
+      --state "$dir/containerd/state" --log-level warn >"$dir/containerd.log" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
     echo $! >"$dir/containerd.pid"
     for _ in $(seq 1 50); do [ -S "$dir/containerd.sock" ] && break; sleep 0.2; done
     [ -S "$dir/containerd.sock" ] || { tail -n 20 "$dir/containerd.log" >&2; die "$name's containerd did not start"; }
@@ -186,11 +186,13 @@ start_engine() {
   echo "$features" >"$dir/daemon.json"
   log "starting $name (log: $dir/dockerd.log)"
   # setsid: the engine outlives this shell (CI steps, test runs); --wait keeps $! alive as long as dockerd.
+  # The long-lived processes close the caller's descriptors: a caller's lock (scripts/test.sh and
+  # benchmark/run.sh hold CACHEFROM_ENGINES_DIR.lock on fd 9) must end with the caller, not the engine.
   PATH="$path" setsid --wait dockerd --config-file "$dir/daemon.json" \
     --host "$(engine_host "$name")" --data-root "$dir/data" --exec-root "$dir/exec" \
     --pidfile "$dir/dockerd.pid" --containerd "$dir/containerd.sock" \
     --bridge "$(bridge_name "$name")" --iptables=false --ip-masq=false \
-    --label "$OWNER_LABEL=$name" >"$dir/dockerd.log" 2>&1 </dev/null &
+    --label "$OWNER_LABEL=$name" >"$dir/dockerd.log" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   local pid=$!
   for _ in $(seq 1 90); do
     if engine_answers "$name"; then log "$name is up ($("$CLI" -H "$(engine_host "$name")" version -f '{{.Server.Version}}'))"; return 0; fi
@@ -284,7 +286,7 @@ http:
   addr: $REGISTRY
 YAML
   log "starting docker-registry on $REGISTRY (log: $dir/registry.log)"
-  setsid docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 </dev/null &
+  setsid docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   echo $! >"$dir/registry.pid"
   for _ in $(seq 1 30); do registry_answers && return 0; sleep 0.5; done
   tail -n 20 "$dir/registry.log" >&2 || true
