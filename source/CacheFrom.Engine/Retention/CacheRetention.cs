@@ -1,3 +1,4 @@
+using System.Globalization;
 using CacheFrom.Configuration;
 using CacheFrom.Distribution;
 using CacheFrom.Reporting;
@@ -83,5 +84,5 @@ public static class CacheRetention
     }
 
     private static string Ttl(TimeSpan ttl) =>
-        ttl.TotalDays >= 1 && ttl.TotalDays == Math.Floor(ttl.TotalDays) ? $"{ttl.TotalDays:0}d" : $"{ttl.TotalHours:0.##}h";
+        ttl.TotalDays >= 1 && ttl.TotalDays == Math.Floor(ttl.TotalDays) ? string.Create(CultureInfo.InvariantCulture, $"{ttl.TotalDays:0}d") : string.Create(CultureInfo.InvariantCulture, $"{ttl.TotalHours:0.##}h");
 }
