@@ -235,7 +235,7 @@ internal sealed class DockerIgnore
                 }
                 else if (c == '[')
                 {
-                    if (Class(pattern, ref i, regex) is false)
+                    if (GoCharacterClass.TryAppend(pattern, ref i, regex) is false)
                         return null;
                     kind = MatchKind.Expression;
                 }
@@ -249,60 +249,5 @@ internal sealed class DockerIgnore
             var expression = kind == MatchKind.Expression ? new Regex(regex.ToString(), RegexOptions.CultureInvariant) : null;
             return new Rule(pattern, exception, kind, expression);
         }
-
-        /// <summary>A <c>[…]</c> class (<c>[^…]</c> negates, <c>a-z</c> ranges, <c>\</c> escapes) from <paramref name="i"/> at its '['; false when malformed.</summary>
-        private static bool Class(string pattern, ref int i, StringBuilder regex)
-        {
-            var body = new StringBuilder();
-            i++;
-            if (i < pattern.Length && pattern[i] == '^')
-            {
-                body.Append('^');
-                i++;
-            }
-
-            var ranges = 0;
-            while (true)
-            {
-                if (i >= pattern.Length)
-                    return false;
-                if (pattern[i] == ']' && ranges > 0)
-                    break;
-                if (!Member(pattern, ref i, out var low))
-                    return false;
-                body.Append(Escape(low));
-                if (i < pattern.Length && pattern[i] == '-')
-                {
-                    i++;
-                    if (!Member(pattern, ref i, out var high) || high < low)
-                        return false;
-                    body.Append('-').Append(Escape(high));
-                }
-
-                ranges++;
-            }
-
-            regex.Append('[').Append(body).Append(']');
-            return true;
-        }
-
-        // One class member; '-' and ']' must be escaped to stand for themselves, as in Go.
-        private static bool Member(string pattern, ref int i, out char member)
-        {
-            member = '\0';
-            if (i >= pattern.Length || pattern[i] is '-' or ']')
-                return false;
-            if (pattern[i] == '\\')
-            {
-                i++;
-                if (i >= pattern.Length)
-                    return false;
-            }
-
-            member = pattern[i++];
-            return true;
-        }
-
-        private static string Escape(char c) => c is '\\' or ']' or '[' or '^' or '-' ? "\\" + c : c.ToString();
     }
 }

@@ -1,3 +1,4 @@
+using CacheFrom.BuildContext;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -51,7 +52,7 @@ internal sealed class GoPathPattern
                     regex.Append(Regex.Escape(pattern[i].ToString()));
                     break;
                 case '[':
-                    if (!Class(pattern, ref i, regex))
+                    if (!GoCharacterClass.TryAppend(pattern, ref i, regex))
                         return null;
                     break;
                 default:
@@ -69,53 +70,4 @@ internal sealed class GoPathPattern
         ArgumentNullException.ThrowIfNull(path);
         return path.Count(c => c == '/') + 1 == Segments && _regex.IsMatch(path);
     }
-
-    // One class from the '[' at i; i ends on its ']'. Go: at least one range, '-' and ']' escaped to stand for themselves.
-    private static bool Class(string pattern, ref int i, StringBuilder regex)
-    {
-        var body = new StringBuilder();
-        i++;
-        if (i < pattern.Length && pattern[i] == '^')
-        {
-            body.Append('^');
-            i++;
-        }
-
-        var ranges = 0;
-        while (true)
-        {
-            if (i >= pattern.Length)
-                return false;
-            if (pattern[i] == ']' && ranges > 0)
-                break;
-            if (!Member(pattern, ref i, out var low))
-                return false;
-            body.Append(Escape(low));
-            if (i < pattern.Length && pattern[i] == '-')
-            {
-                i++;
-                if (!Member(pattern, ref i, out var high) || high < low)
-                    return false;
-                body.Append('-').Append(Escape(high));
-            }
-
-            ranges++;
-        }
-
-        regex.Append('[').Append(body).Append(']');
-        return true;
-    }
-
-    private static bool Member(string pattern, ref int i, out char member)
-    {
-        member = '\0';
-        if (i >= pattern.Length || pattern[i] is '-' or ']')
-            return false;
-        if (pattern[i] == '\\' && ++i >= pattern.Length)
-            return false;
-        member = pattern[i++];
-        return true;
-    }
-
-    private static string Escape(char c) => c is '\\' or ']' or '[' or '^' or '-' ? "\\" + c : c.ToString();
 }
