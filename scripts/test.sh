@@ -152,6 +152,11 @@ for entry in "${runs[@]}"; do
   parts+=("$label: $p/$f/$s")
 done
 [ "$nuke" = ran ] || parts+=("nuke: skipped")
+# The failed tests by name, last, where a CI log's tail shows them.
+for entry in "${runs[@]}"; do
+  IFS='|' read -r label file code <<<"$entry"
+  grep -E '^ +Failed .+ \[[^]]+\]$' "$file" | sed -E "s/^ +Failed (.+) \[[^]]+\]$/FAILED on $label: \1/" || true
+done
 echo
 echo "$passed passed, $failed failed, $skipped skipped ($(IFS=';'; echo "${parts[*]}" | sed 's/;/; /g'); passed/failed/skipped)"
 exit "$status"
