@@ -11,7 +11,7 @@ public sealed class CacheFromToolSettings : ToolSettings
 /// <summary>
 /// The cachefrom dotnet tool as a Cake tool: found the Cake way (ToolPath, else the tool that
 /// <c>#tool dotnet:?package=CacheFrom.Tool</c> installed, else PATH) and run in Cake's working
-/// directory with Cake's environment (the tool reads DOCKER_* itself). Its output goes straight to
+/// directory with Cake's environment and the call's own variables (the tool reads DOCKER_* itself). Its output goes straight to
 /// the console. Its errors are read as they come: a failing call ends with the tool's last error as
 /// the CakeException (Cake prints "Error: …", no stack trace, and exits with the tool's exit code),
 /// and the errors before it are logged; so each message is shown once.
@@ -30,7 +30,7 @@ public sealed class CacheFromTool : Tool<CacheFromToolSettings>
     }
 
     /// <summary>Runs <c>cachefrom ARGUMENTS</c>; returns its standard output when <paramref name="captureOutput"/>, else nothing.</summary>
-    public IReadOnlyList<string> Run(CacheFromToolSettings settings, string command, ProcessArgumentBuilder arguments, bool captureOutput = false)
+    public IReadOnlyList<string> Run(CacheFromToolSettings settings, string command, ProcessArgumentBuilder arguments, IDictionary<string, string> environment, bool captureOutput = false)
     {
         if (GetToolPath(settings) is null)
         {
@@ -43,6 +43,7 @@ public sealed class CacheFromTool : Tool<CacheFromToolSettings>
         var processSettings = new ProcessSettings
         {
             WorkingDirectory = _context.Environment.WorkingDirectory,
+            EnvironmentVariables = environment,
             RedirectStandardOutput = captureOutput,
             RedirectStandardError = true,
             RedirectedStandardErrorHandler = line =>

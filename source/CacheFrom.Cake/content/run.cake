@@ -6,7 +6,7 @@ using System.Text.Json;
 /// One Cake run of the recipe (its Setup's data): one run id for every task, so the tool's separate
 /// processes continue one run (one record, one report), and the plan the tool made of this run's
 /// parameters. Every call passes the same things: the run id, Cake's verbosity, the recipe's
-/// defaults (<c>--default</c>) and Cake's <c>docker-*</c> arguments as given. The recipe holds no
+/// defaults (<c>--default</c>) and Cake's <c>docker-*</c> arguments as given (in the environment). The recipe holds no
 /// parameter list: the tool reads, splits, checks and defaults them, and reads the environment itself.
 /// </summary>
 public sealed class CacheFromCakeRun
@@ -67,7 +67,7 @@ public sealed class CacheFromCakeRun
 
     private void Plan()
     {
-        var output = _tool.Run(_settings, "plan", CommandLine("plan").Append("--json"), captureOutput: true);
+        var output = _tool.Run(_settings, "plan", CommandLine("plan").Append("--json"), HostParameters(), captureOutput: true);
         var json = output.LastOrDefault(line => line.TrimStart().StartsWith("{", StringComparison.Ordinal))
             ?? throw new CakeException("CacheFrom: cachefrom plan --json printed no plan");
         using var document = JsonDocument.Parse(json);
@@ -78,7 +78,7 @@ public sealed class CacheFromCakeRun
         }
     }
 
-    private void Call(string verb) => _tool.Run(_settings, verb, CommandLine(verb));
+    private void Call(string verb) => _tool.Run(_settings, verb, CommandLine(verb), HostParameters());
 
     private ProcessArgumentBuilder CommandLine(string verb)
     {
@@ -88,22 +88,21 @@ public sealed class CacheFromCakeRun
             .AppendSwitch("--verbosity", "=", ToolVerbosity(_context.Log.Verbosity));
         foreach (var (name, value) in CacheFromRecipe.Defaults)
             arguments.AppendSwitchQuoted("--default", "=", name + "=" + value);
-
-        // Cake's arguments named docker-*, as the tool spells them: a bare flag stays bare (the tool
-        // reads it as true, an empty list or docker-ssh's default), each repeated value is one --name=value.
-        // Values are redacted in Cake's own log of the command line: some are credentials.
-        foreach (var (name, values) in _context.Arguments.GetArguments())
-        {
-            if (!name.StartsWith("docker-", StringComparison.OrdinalIgnoreCase))
-                continue;
-            var option = "--" + name.ToLowerInvariant();
-            if (values.Count == 0)
-                arguments.Append(option);
-            foreach (var value in values)
-                arguments.AppendSwitchQuotedSecret(option, "=", value);
-        }
-
         return arguments;
+    }
+
+    /// <summary>
+    /// Cake's arguments named docker-*, handed to the tool in CACHEFROM_HOST_PARAMETERS, not on its
+    /// command line: some are credentials, and a command line is visible to every user of the machine
+    /// (<c>ps</c>). They rank as the tool's own options. A bare flag, which Cake holds as one null value,
+    /// is an empty list (the tool reads it as true, an empty list or docker-ssh's default).
+    /// </summary>
+    private IDictionary<string, string> HostParameters()
+    {
+        var parameters = _context.Arguments.GetArguments()
+            .Where(argument => argument.Key.StartsWith("docker-", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(argument => argument.Key.ToLowerInvariant(), argument => argument.Value.Where(value => value is not null).ToArray());
+        return new Dictionary<string, string> { ["CACHEFROM_HOST_PARAMETERS"] = JsonSerializer.Serialize(parameters) };
     }
 
     private static string ToolVerbosity(Verbosity verbosity) => verbosity switch

@@ -25,8 +25,8 @@ internal sealed class ParameterOptions
 
     public IEnumerable<Option> All => _options.Values;
 
-    /// <summary>The parsed command line as the contract's reader wants it.</summary>
-    public IParameterSource Source(ParseResult parseResult) => new ParsedParameters(parseResult, _options);
+    /// <summary>The parsed command line, then the host's handed-over parameters, as the contract's reader wants them.</summary>
+    public IParameterSource Source(ParseResult parseResult, HostParameters hostParameters) => new ParsedParameters(parseResult, _options, hostParameters);
 
     private static string Describe(ParameterDefinition parameter)
     {
@@ -34,9 +34,9 @@ internal sealed class ParameterOptions
         return $"{parameter.Description} [default: {parameter.DefaultText}]{environment}";
     }
 
-    private sealed class ParsedParameters(ParseResult parseResult, IReadOnlyDictionary<ParameterDefinition, Option> options) : IParameterSource
+    private sealed class ParsedParameters(ParseResult parseResult, IReadOnlyDictionary<ParameterDefinition, Option> options, HostParameters hostParameters) : IParameterSource
     {
         public IReadOnlyList<string>? ValuesOf(ParameterDefinition parameter) =>
-            parseResult.GetResult(options[parameter]) is { } result ? result.Tokens.Select(token => token.Value).ToList() : null;
+            parseResult.GetResult(options[parameter]) is { } result ? result.Tokens.Select(token => token.Value).ToList() : hostParameters.ValuesOf(parameter);
     }
 }

@@ -14,7 +14,7 @@ internal static class ToolCommands
     {
         var parameters = new ParameterOptions();
         var host = new HostOptions();
-        var runner = new VerbRunner(parameters, host);
+        var runner = new VerbRunner(parameters, host, HostParameters.FromEnvironment());
         var root = new RootCommand(
             "CacheFrom: fast Docker builds on CI runners that start from an empty engine. Reuses layer caches from a registry "
             + "or a tarball store, builds multi-stage Dockerfiles stage by stage, and reports whether the cache paid off.");

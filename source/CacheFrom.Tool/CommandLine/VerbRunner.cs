@@ -11,7 +11,7 @@ namespace CacheFrom.Tool.CommandLine;
 /// Runs one verb in one process: the log, the run (options read once, the BuildKit session), and
 /// the single error message and exit code a CI step acts on. No stack traces for errors a user can fix.
 /// </summary>
-internal sealed class VerbRunner(ParameterOptions parameters, HostOptions host)
+internal sealed class VerbRunner(ParameterOptions parameters, HostOptions host, HostParameters hostParameters)
 {
     public async Task<int> RunAsync(ParseResult parseResult, Func<CacheFromRun, Task> verb)
     {
@@ -70,7 +70,7 @@ internal sealed class VerbRunner(ParameterOptions parameters, HostOptions host)
 
     private CacheFromOptions ReadOptions(ParseResult parseResult)
     {
-        var options = ParameterReader.Read(parameters.Source(parseResult), Directory.GetCurrentDirectory(), defaults: host.DefaultsOf(parseResult));
+        var options = ParameterReader.Read(parameters.Source(parseResult, hostParameters), Directory.GetCurrentDirectory(), defaults: host.DefaultsOf(parseResult));
         options.RunId = host.RunIdOf(parseResult);
         return options;
     }

@@ -101,6 +101,23 @@ public sealed class CakeRecipeTests
     }
 
     [Test]
+    public async Task The_tools_command_line_carries_no_parameter_since_every_user_of_the_machine_can_read_it()
+    {
+        // Cake logs each command line it runs at diagnostic verbosity; the parameters travel in the tool's environment.
+        var result = await CakeRunner.RunBuildAsync(
+            "--target=DockerPublish", $"--docker-image={TestEnvironment.UniqueLocalRepository("cake-ps")}", "--docker-cache=sometimes", "--docker-password=p4ss", "--verbosity=diagnostic");
+        var toolCalls = result.Output.Split('\n').Where(line => line.Contains("Executing: ", StringComparison.Ordinal) && line.Contains("cachefrom", StringComparison.Ordinal)).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Output, Does.Contain("docker-cache 'sometimes' is not valid"), "the tool read the parameters");
+            Assert.That(toolCalls, Is.Not.Empty, "Cake logged the tool's command line");
+            Assert.That(toolCalls, Has.None.Contains("--docker-"), "no parameter on the tool's command line");
+            Assert.That(result.Output, Does.Not.Contain("p4ss"));
+        });
+    }
+
+    [Test]
     public async Task Parameters_come_from_the_environment_but_DOCKER_CONTEXT_keeps_the_docker_CLIs_meaning()
     {
         // DOCKER_IMAGE is read (and is invalid here); DOCKER_CONTEXT names a CLI context, never the build context.

@@ -70,7 +70,8 @@ public sealed partial class CakeParityTests
                 Assert.That(ParameterRead().Matches(source).Select(m => m.Value), Is.Empty, $"{Path.GetFileName(file)} reads no argument or environment variable");
             }
 
-            Assert.That(runSource, Does.Contain("name.StartsWith(\"docker-\", StringComparison.OrdinalIgnoreCase)"), "the recipe passes on Cake's docker-* arguments");
+            Assert.That(runSource, Does.Contain(".StartsWith(\"docker-\", StringComparison.OrdinalIgnoreCase)"), "the recipe passes on Cake's docker-* arguments");
+            Assert.That(runSource, Does.Contain("[\"CACHEFROM_HOST_PARAMETERS\"] = JsonSerializer.Serialize("), "in the tool's environment, not on its command line (InstalledToolTests: the tool reads them there)");
             Assert.That(CacheFromParameterTable.All, Has.Count.GreaterThan(0));
             foreach (var parameter in CacheFromParameterTable.All)
                 Assert.That(parameter.Name, Does.StartWith("docker-"), $"{parameter.Name} reaches the tool from Cake");

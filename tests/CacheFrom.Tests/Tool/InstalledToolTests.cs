@@ -95,6 +95,31 @@ public sealed class InstalledToolTests
     }
 
     [Test]
+    public async Task A_hosts_parameters_in_CACHEFROM_HOST_PARAMETERS_rank_above_the_environment_and_a_malformed_one_is_never_quoted()
+    {
+        using var context = new TemporaryContext("FROM BASE\n");
+        var handedOver = new Dictionary<string, string>
+        {
+            ["DOCKER_IMAGE"] = "Not/A/Valid/Repository",
+            ["CACHEFROM_HOST_PARAMETERS"] = """{"docker-image":["handed-over"],"docker-push":[]}""",
+        };
+        var malformed = new Dictionary<string, string> { ["CACHEFROM_HOST_PARAMETERS"] = """{"docker-password":"p4ss"}""" };
+
+        var plan = await _tool.RunAsync(context.Directory, handedOver, "plan", "--json");
+        var bad = await _tool.RunAsync(context.Directory, malformed, "plan", "--json");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan.ExitCode, Is.EqualTo(0), plan.Output);
+            Assert.That(plan.Output, Does.Contain("\"image\":\"handed-over:"), "the handed-over value wins over DOCKER_IMAGE");
+            Assert.That(plan.Output, Does.Not.Contain("docker-push is false"), "a bare flag (an empty list) is true");
+            Assert.That(bad.ExitCode, Is.EqualTo(2), bad.Output);
+            Assert.That(bad.Output, Does.Contain("CACHEFROM_HOST_PARAMETERS is not a JSON object of parameter names to lists of values"));
+            Assert.That(bad.Output, Does.Not.Contain("p4ss"), "the text may hold credentials");
+        });
+    }
+
+    [Test]
     public async Task No_engine_exits_with_3_and_a_failing_RUN_with_1()
     {
         using var context = new TemporaryContext("FROM BASE\nRUN echo about to fail && exit 7\n");
