@@ -3,7 +3,8 @@
 # its own containerd, socket, data-root, exec-root, pidfile and bridge, so none disturbs another
 # or the user's own engine (which this script never starts, stops, reads or empties).
 #
-#   scripts/engines.sh start [ENGINE...]   install what is missing, start engines, registry, base image
+#   scripts/engines.sh start [ENGINE...]   install what is missing, start engines (a stopped one
+#                                          empty), registry, base image
 #   scripts/engines.sh stop [ENGINE...]    stop them (and the registry when no ENGINE is named, or
 #                                          when "registry" is one of the names)
 #   scripts/engines.sh status              one line per engine
@@ -166,6 +167,11 @@ start_engine() {
   # exists, even as an unreaped zombie.
   rm -f "$dir/dockerd.pid"
   [ "$name" = d20 ] || fetch_docker26
+  # A stopped engine starts empty, as a CI runner's does: BuildKit's cache-key database outlives
+  # `docker builder prune`, so an engine reused run after run would carry every earlier run's
+  # state into the next. An engine whose containerd still runs (its dockerd was killed) restarts
+  # on its state, as a crashed one does.
+  if ! pid_alive "$dir/containerd.pid"; then fresh_state "$name"; fi
   mkdir -p "$dir/data" "$dir/exec" "$dir/containerd"
   make_bridge "$name"
   local path; path=$(engine_path "$name")
@@ -201,6 +207,17 @@ start_engine() {
   done
   tail -n 30 "$dir/dockerd.log" >&2 || true
   die "$name did not answer within 90 s"
+}
+
+# An engine's data-root, exec-root and containerd state, deleted (what a killed engine left mounted
+# under them first, deepest first).
+fresh_state() {
+  local dir; dir=$(realpath -m "$(engine_dir "$1")")
+  [ -d "$dir" ] || return 0
+  awk -v root="$dir/" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r mount; do
+    umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null || true
+  done
+  rm -rf "$dir/data" "$dir/exec" "$dir/containerd" || log "could not delete all of $1's old state under $dir; it starts on what is left"
 }
 
 make_base_image() { bash "$SCRIPTS/base-image.sh" import "$(engine_host "$1")"; }
