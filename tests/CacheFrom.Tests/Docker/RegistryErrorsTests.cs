@@ -25,6 +25,9 @@ public sealed class RegistryErrorsTests
         Case("d20", "pull", 500, """Head "http://127.0.0.1:34120/v2/cap/auth/manifests/1": no basic auth credentials""", RegistryFailureKind.Unauthorized),
         Case("d20", "check", 500, """Head "http://127.0.0.1:34120/v2/cap/auth/manifests/1": no basic auth credentials""", RegistryFailureKind.Unauthorized),
         Case("d20", "push", 0, "no basic auth credentials", RegistryFailureKind.Unauthorized),
+        // Four concurrent pushes of one tag on the containerd store (ConcurrentPipelineTests, CI on d26c).
+        Case("d26c", "push", 0, """failed commit on ref "manifest-sha256:031f68e827e32f1a992499764d971f3ec715528a1f0e61526ec63f175caee5bd": unexpected status from PUT request to http://127.0.0.1:5100/v2/cachefrom-tests/concurrent-5c917ffc/manifests/main--builder: 400 Bad Request""", RegistryFailureKind.ManifestLayersPending),
+        Case("d26c", "push", 0, """unexpected status from PUT request to http://127.0.0.1:5100/v2/app/manifests/x: 400 Bad Request""", RegistryFailureKind.Other),
         Case("d20", "pull", 500, "unauthorized: authentication required", RegistryFailureKind.Unauthorized),
         Case("d20", "push", 0, "unauthorized: authentication required", RegistryFailureKind.Unauthorized),
         Case("d20", "check", 401, "unauthorized: authentication required", RegistryFailureKind.Unauthorized),
@@ -104,7 +107,8 @@ public sealed class RegistryErrorsTests
     {
         var expected = Enum.Parse<RegistryFailureKind>(kind);
         var failure = RegistryErrors.Read(message, status == 0 ? null : (HttpStatusCode)status);
-        var transient = expected is RegistryFailureKind.Unreachable or RegistryFailureKind.TimedOut or RegistryFailureKind.RateLimited or RegistryFailureKind.ServerError;
+        var transient = expected is RegistryFailureKind.Unreachable or RegistryFailureKind.TimedOut or RegistryFailureKind.RateLimited or RegistryFailureKind.ServerError
+            or RegistryFailureKind.ManifestLayersPending;
 
         Assert.Multiple(() =>
         {

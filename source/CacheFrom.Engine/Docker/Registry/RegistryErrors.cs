@@ -64,6 +64,9 @@ internal static partial class RegistryErrors
             return new(RegistryFailureKind.NotFound, "not found");
         }
 
+        if (segments.Any(s => StartsWith(s, "failed commit on ref \"manifest-")) && segments.Any(s => StatusText().Match(s) is { Success: true } m && m.Groups["code"].Value == "400"))
+            return new(RegistryFailureKind.ManifestLayersPending, "400 Bad Request for the manifest, whose layers were still being uploaded");
+
         foreach (var segment in segments)
         {
             if (StatusText().Match(segment) is { Success: true } match)

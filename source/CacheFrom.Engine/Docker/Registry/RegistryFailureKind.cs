@@ -35,4 +35,11 @@ internal enum RegistryFailureKind
 
     /// <summary>The registry answered 5xx.</summary>
     ServerError,
+
+    /// <summary>
+    /// A pushed manifest refused (400) while a layer it names was still being uploaded: containerd's
+    /// pusher (the containerd image store) skips a layer that a concurrent push of the same content
+    /// in the same engine is uploading, and the manifest can arrive first.
+    /// </summary>
+    ManifestLayersPending,
 }
