@@ -214,9 +214,7 @@ start_engine() {
 fresh_state() {
   local dir; dir=$(realpath -m "$(engine_dir "$1")")
   [ -d "$dir" ] || return 0
-  awk -v root="$dir/" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r mount; do
-    umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null || true
-  done
+  unmount_leftovers "$dir"
   rm -rf "$dir/data" "$dir/exec" "$dir/containerd" || log "could not delete all of $1's old state under $dir; it starts on what is left"
 }
 
@@ -259,10 +257,10 @@ kill_leftovers() {
   return 0
 }
 
-# What an engine killed mid-build leaves mounted under the state root (overlay and shm mounts of
-# its containers and BuildKit), deepest first, so the root can be deleted.
+# What an engine killed mid-build leaves mounted under ROOT (default: the state root; overlay and
+# shm mounts of its containers and BuildKit), deepest first, so ROOT can be deleted.
 unmount_leftovers() {
-  local root; root=$(realpath "$ENGINES_DIR")
+  local root; root=$(realpath -m "${1:-$ENGINES_DIR}")
   awk -v root="$root/" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r mount; do
     umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null || true
   done
