@@ -64,13 +64,15 @@ internal static partial class RegistryErrors
             return new(RegistryFailureKind.NotFound, "not found");
         }
 
-        if (segments.Any(s => StartsWith(s, "failed commit on ref \"manifest-")) && segments.Any(s => StatusText().Match(s) is { Success: true } m && m.Groups["code"].Value == "400"))
-            return new(RegistryFailureKind.ManifestLayersPending, "400 Bad Request for the manifest, whose layers were still being uploaded");
-
+        var manifestCommit = segments.Any(s => StartsWith(s, "failed commit on ref \"manifest-"));
         foreach (var segment in segments)
         {
-            if (StatusText().Match(segment) is { Success: true } match)
-                return FromStatus(int.Parse(match.Groups["code"].Value, CultureInfo.InvariantCulture), $"{match.Groups["code"].Value} {match.Groups["text"].Value}");
+            if (StatusText().Match(segment) is not { Success: true } match)
+                continue;
+            var code = int.Parse(match.Groups["code"].Value, CultureInfo.InvariantCulture);
+            return code == 400 && manifestCommit
+                ? new(RegistryFailureKind.ManifestLayersPending, "400 Bad Request for the manifest, whose layers were still being uploaded")
+                : FromStatus(code, $"{match.Groups["code"].Value} {match.Groups["text"].Value}");
         }
 
         if (StatusNumber().Match(message) is { Success: true } number)
