@@ -2,12 +2,15 @@ using System.Text.Json;
 
 namespace CacheFrom.Distribution;
 
-/// <summary>What an image's config blob says that the pipeline reads: its labels and platform.</summary>
+/// <summary>What an image's config blob says that the pipeline reads: its labels, platform and inline cache metadata.</summary>
 /// <param name="ManifestDigest">The digest of the image manifest read (the platform's, when the tag is an index).</param>
 internal sealed record ImageConfig(string ManifestDigest, string ConfigDigest, IReadOnlyDictionary<string, string> Labels, string? Os, string? Architecture)
 {
     /// <summary>The config's <c>created</c> time (when the image was built), or null when it has none or it is not a time.</summary>
     public DateTimeOffset? Created { get; init; }
+
+    /// <summary>The BuildKit inline cache metadata the config carries, or null when it has none.</summary>
+    public InlineCacheMetadata? InlineCache { get; init; }
 
     // Docker's config spells it with a capital, unlike the rest of the document.
     private const string LabelsProperty = "Labels";
@@ -37,6 +40,7 @@ internal sealed record ImageConfig(string ManifestDigest, string ConfigDigest, I
                 {
                     Created = DateTimeOffset.TryParse(Descriptor.String(root, "created"), System.Globalization.CultureInfo.InvariantCulture,
                         System.Globalization.DateTimeStyles.AssumeUniversal, out var created) ? created : null,
+                    InlineCache = InlineCacheMetadata.Read(root),
                 }
                 : throw new InvalidDataException("the image config is not a JSON object");
         }

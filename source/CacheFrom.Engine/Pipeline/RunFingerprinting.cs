@@ -99,15 +99,16 @@ internal static class RunFingerprinting
     {
         if (await fingerprints.ConfigureAwait(false) is not { } computed)
             return context.Stages.Select(_ => (string?)null).ToList();
-        return await Task.WhenAll(context.Stages.Select(stage => WinnerFingerprintAsync(context, stage, computed.Platform, cancellationToken))).ConfigureAwait(false);
+        return await Task.WhenAll(context.Stages.Select(stage => WinnerFingerprintAsync(context, stage, computed, cancellationToken))).ConfigureAwait(false);
     }
 
     /// <summary>
     /// The label on the winner: from the engine when the winner is its image (a tarball load, a pull
     /// this run made), else from its config in the registry (manifest and config blob, no layer). A
     /// registry winner's older namesake left on the engine is not asked: a skip trusts this label.
+    /// The config read from a registry also tells which steps its inline cache metadata leaves out.
     /// </summary>
-    private static async Task<string?> WinnerFingerprintAsync(RunContext context, StageImage stage, string platform, CancellationToken cancellationToken)
+    private static async Task<string?> WinnerFingerprintAsync(RunContext context, StageImage stage, RunFingerprints fingerprints, CancellationToken cancellationToken)
     {
         var record = context.StageRecord(stage);
         if (record.Winner is not { } winner)
@@ -121,8 +122,9 @@ internal static class RunFingerprinting
             if (!inRegistry)
                 return null;
             var reference = stage.Candidates.First(c => c.ToString() == winner);
-            var config = await context.Registry.ReadImageConfigAsync(RegistryRepository.Of(reference), reference.Tag, context.Settings.Credentials, ParsePlatform(platform), cancellationToken)
+            var config = await context.Registry.ReadImageConfigAsync(RegistryRepository.Of(reference), reference.Tag, context.Settings.Credentials, ParsePlatform(fingerprints.Platform), cancellationToken)
                 .ConfigureAwait(false);
+            NoteLeftOut(context, record, config?.InlineCache, fingerprints.Stage(stage.Name));
             return config?.Labels.GetValueOrDefault(FingerprintLabel.Name);
         }
         catch (Exception exception) when (exception is CacheFromException or HttpRequestException or TimeoutException)
@@ -130,6 +132,20 @@ internal static class RunFingerprinting
             context.Logger.Warning("Could not read what {Winner} was built from ({Reason}); its stage counts as changed", winner, exception.Message);
             return null;
         }
+    }
+
+    private static void NoteLeftOut(RunContext context, StageRecord record, InlineCacheMetadata? metadata, StageFingerprint? stage)
+    {
+        if (metadata is null || stage is null || context.Settings.Builder != BuilderKind.BuildKit)
+            return;
+        var instructions = stage.Instructions.Where(i => i.Index > 0).ToList();
+        if (metadata.LeftOut(instructions.Select(i => i.Keyword).ToList()) is not { } leftOut)
+            return;
+        record.WinnerLeftOut = [.. leftOut];
+        if (leftOut.Count > 0)
+            context.Logger.Information(
+                "The inline cache metadata of {Winner} leaves out the layers of {Steps:l}: BuildKit reuses such a step only with a later one, so a change right after it runs it again",
+                record.Winner, string.Join(", ", instructions.Where(i => leftOut.Contains(i.Index)).Select(i => $"line {i.Line} ({i.Keyword})")));
     }
 
     private static Platform? ParsePlatform(string platform) =>

@@ -38,4 +38,10 @@ public enum MissKind
 
     /// <summary>A cache existed but was not fetched: predicted to cost more than it saves, or docker-cache-fetch never (docs/fetch-cost.md).</summary>
     NotFetched,
+
+    /// <summary>
+    /// Its inputs are those the cache image was built from, but that image's inline cache metadata
+    /// leaves its layer out (the engine that built the image wrote it incompletely): BuildKit had nothing of it to reuse.
+    /// </summary>
+    CacheMetadataIncomplete,
 }

@@ -42,6 +42,14 @@ public sealed class StageRecord
     [JsonInclude]
     public string? WinnerFingerprint { get; internal set; }
 
+    /// <summary>
+    /// The instructions (positions in the stage, <c>FROM</c> = 0) whose layers the winner's BuildKit
+    /// inline cache metadata leaves out: BuildKit reuses one only together with a later step it
+    /// reuses. Empty when it names every layer; null when unknown (no metadata, not read from a registry, another builder).
+    /// </summary>
+    [JsonInclude]
+    public List<int>? WinnerLeftOut { get; internal set; }
+
     /// <summary>True once this run's fingerprints were compared with the winner's (ResolveCache).</summary>
     [JsonInclude]
     public bool Compared { get; internal set; }

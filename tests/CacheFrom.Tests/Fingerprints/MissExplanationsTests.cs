@@ -35,6 +35,21 @@ public sealed class MissExplanationsTests
     }
 
     [Test]
+    public async Task A_step_whose_layer_the_winners_inline_cache_metadata_leaves_out_says_so()
+    {
+        var record = await RecordAsync();
+        record.Stages[0].WinnerLeftOut = [2];
+        var leftOut = record.Instruction(PipelineStep.BuildBuilderStage, "builder", "RUN echo hello", cached: false, 1);
+        var named = record.Instruction(PipelineStep.BuildBuilderStage, "builder", "RUN echo done", cached: false, 1);
+
+        MissExplanations.Apply(record);
+
+        Assert.That(leftOut.Miss?.Kind, Is.EqualTo(MissKind.CacheMetadataIncomplete));
+        Assert.That(leftOut.Miss?.Summary, Does.Contain("inline cache metadata of r/app:main--builder leaves this step's layer out"));
+        Assert.That(named.Miss?.Kind, Is.EqualTo(MissKind.InputsUnchanged), "the metadata names the layer of line 4's step");
+    }
+
+    [Test]
     public async Task A_step_gets_the_change_its_instruction_was_compared_with_classic_text_as_written()
     {
         var record = await RecordAsync();
