@@ -40,13 +40,15 @@ internal static class MissExplanations
             return stageRecord.Winner is null ? MissExplanation.Simple(MissKind.NoCache, $"no cache image existed for stage {stage}") : null;
         if (match is null)
             return stageRecord.Change;
-        if (match.Change is null && stageRecord.WinnerLeftOut?.Contains(match.Index) == true)
-            return MissExplanation.Simple(
+        if (match.Change is { } change)
+            return change;
+        return stageRecord.WinnerLeftOut?.Contains(match.Index) == true
+            ? MissExplanation.Simple(
                 MissKind.CacheMetadataIncomplete,
-                $"inputs unchanged, but the inline cache metadata of {stageRecord.Winner} leaves this step's layer out (the engine that built it wrote the metadata incompletely): BuildKit had nothing of it to reuse");
-        return match.Change ?? MissExplanation.Simple(
-            MissKind.InputsUnchanged,
-            $"inputs unchanged since {stageRecord.Winner} was built, yet the builder ran it: it did not get that cache (not fetched, or not usable by this builder)");
+                $"inputs unchanged, but the inline cache metadata of {stageRecord.Winner} leaves this step's layer out (the engine that built it wrote the metadata incompletely): BuildKit had nothing of it to reuse")
+            : MissExplanation.Simple(
+                MissKind.InputsUnchanged,
+                $"inputs unchanged since {stageRecord.Winner} was built, yet the builder ran it: it did not get that cache (not fetched, or not usable by this builder)");
     }
 
     /// <summary>The stage's next unmatched instruction with the step's text: FROM is the first; others as written or as BuildKit names them.</summary>

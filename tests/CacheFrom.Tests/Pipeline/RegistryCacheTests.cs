@@ -53,10 +53,8 @@ public sealed class RegistryCacheTests
         var options = PipelineRunner.Options(sample, TestEnvironment.UniqueRepository("deps-change"), builder, CacheMode.Registry);
 
         await PipelineRunner.PublishAsync(options, new TestLogger());
-        await EngineReset.EmptyAsync();
-        sample.ChangeDependencies();
         var warmLog = new TestLogger();
-        var warm = await PipelineRunner.PublishAsync(options, warmLog);
+        var warm = await ChangeDependenciesAndPublishOnAnEmptiedEngineAsync(sample, options, warmLog);
 
         var runs = warm.Runs("builder");
         var cannotHit = await ClassicCacheOnContainerdStore.AppliesAsync(builder);
@@ -67,9 +65,9 @@ public sealed class RegistryCacheTests
             if (cannotHit)
                 ClassicCacheOnContainerdStore.AssertBuiltColdWithOneWarning(warm, warmLog);
             else if (MetadataLeftOut(warm, runs[0]))
+            {
                 // Docker 20.10 now and then writes a cold build's inline cache metadata without this step's
                 // layer (Assets/inline-cache/README.md): no builder can reuse it, and the run must say so.
-            {
                 Assert.That(TestEnvironment.EngineName, Is.EqualTo("d20"), "newer engines name every layer a cold build made");
                 Assert.That(runs[0].Miss?.Kind, Is.EqualTo(MissKind.CacheMetadataIncomplete), "the run names the metadata it read as the reason");
             }
@@ -116,11 +114,11 @@ public sealed class RegistryCacheTests
         });
     }
 
-    private static async Task<RunRecord> ChangeDependenciesAndPublishOnAnEmptiedEngineAsync(SampleProject sample, CacheFromOptions options)
+    private static async Task<RunRecord> ChangeDependenciesAndPublishOnAnEmptiedEngineAsync(SampleProject sample, CacheFromOptions options, TestLogger? logger = null)
     {
         await EngineReset.EmptyAsync();
         sample.ChangeDependencies();
-        return await PipelineRunner.PublishAsync(options, new TestLogger());
+        return await PipelineRunner.PublishAsync(options, logger ?? new TestLogger());
     }
 
     /// <summary>The run read the winner's metadata and found the step's layer left out (position 3: after ARG and WORKDIR).</summary>
