@@ -7,7 +7,7 @@ namespace CacheFrom.Distribution;
 /// names, against the image's history. A later build reuses a step of the image only when the
 /// metadata names the step's layer, or as part of a later step it reuses. Docker's classic image
 /// store writes the metadata incompletely: it leaves out the layers a build took from a cache, and
-/// Docker 20.10 now and then one it built, so such a step runs again with every input unchanged
+/// now and then one it built (seen on 20.10 and 26.1), so such a step runs again with every input unchanged
 /// when the step after it changed.
 /// </summary>
 internal sealed class InlineCacheMetadata

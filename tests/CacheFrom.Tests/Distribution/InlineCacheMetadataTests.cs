@@ -20,6 +20,7 @@ public sealed class InlineCacheMetadataTests
         File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "Assets", "inline-cache", name));
 
     [TestCase("docker-20.10-builder-run-left-out.json", new[] { 3 })]
+    [TestCase("docker-26.1-builder-run-left-out.json", new[] { 3 })]
     [TestCase("docker-26.1-builder-cached-steps-left-out.json", new[] { 2, 3 })]
     [TestCase("docker-26.1-containerd-builder-every-layer-named.json", new int[0])]
     public void The_steps_left_out_are_those_whose_layer_no_record_names(string asset, int[] leftOut)
