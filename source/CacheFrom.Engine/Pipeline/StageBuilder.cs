@@ -56,6 +56,14 @@ internal sealed class StageBuilder(RunContext context)
                     request.DisplayName);
                 result = await context.Engine.BuildAsync(request, cancellationToken).ConfigureAwait(false);
             }
+            catch (ImageBuildFailedException exception) when (BuildFailures.IsExportSnapshotCollected(exception))
+            {
+                context.Logger.Information(
+                    "The engine's containerd collected a snapshot while {Stage} was being unpacked ({Error}); building it once more, from the cache it just filled",
+                    request.DisplayName,
+                    exception.Message);
+                result = await context.Engine.BuildAsync(request, cancellationToken).ConfigureAwait(false);
+            }
             catch (ImageBuildFailedException exception) when (request.CacheFrom.Count > 0 && BuildFailures.IsCachedStepUnrestorable(exception))
             {
                 // A cache that cannot be read never fails a build: the same build again, without cache sources.

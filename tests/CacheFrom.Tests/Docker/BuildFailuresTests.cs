@@ -88,4 +88,22 @@ public sealed class BuildFailuresTests
             Assert.That(BuildFailures.IsTagCreatedConcurrently(other), Is.False);
         });
     }
+
+    [Test]
+    public void A_snapshot_collected_under_the_export_is_told_from_other_failures()
+    {
+        // As Docker 26.1 with the containerd image store said it in CI.
+        var collected = new ImageBuildFailedException(
+            "The build of stage builder failed: exporting to image: failed to prepare extraction snapshot \"extract-312451089-p7E1 sha256:de54312b9680f62201132b07c0dd45d67b9719ff425dfbe682b5d3991cd636ca\": "
+                + "parent snapshot sha256:7be53c0a5525e404a3b1044eba25a329df5a82a65cda3ace1e2c4b6d857caed0 does not exist: not found",
+            null,
+            []);
+        var missingFile = new ImageBuildFailedException("The build of stage builder failed at step 3/5 COPY Gemfile ./ (stage builder): \"/Gemfile\": not found", "COPY Gemfile ./", []);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(BuildFailures.IsExportSnapshotCollected(collected), Is.True);
+            Assert.That(BuildFailures.IsExportSnapshotCollected(missingFile), Is.False);
+        });
+    }
 }

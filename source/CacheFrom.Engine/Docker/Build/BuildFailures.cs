@@ -77,6 +77,18 @@ internal static partial class BuildFailures
     public static bool IsTagCreatedConcurrently(ImageBuildFailedException exception) =>
         TagCreatedConcurrently().IsMatch(exception.Message);
 
+    /// <summary>
+    /// BuildKit on the containerd image store unpacks the image it exported onto a snapshot whose
+    /// parent containerd's garbage collector removed a moment earlier, when the tag it replaces (or
+    /// a prune) released that chain (containerd/containerd#10835; seen once in 8 CI runs, on a build
+    /// that replaced its own tag). The build itself succeeded and is all cached when run again.
+    /// </summary>
+    public static bool IsExportSnapshotCollected(ImageBuildFailedException exception) =>
+        ExportSnapshotCollected().IsMatch(exception.Message);
+
+    [GeneratedRegex(@"failed to prepare extraction snapshot.*parent snapshot .* does not exist", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex ExportSnapshotCollected();
+
     [GeneratedRegex(@"exporting to image.*image "".*"": already exists", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex TagCreatedConcurrently();
 
