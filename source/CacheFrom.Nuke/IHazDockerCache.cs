@@ -80,7 +80,6 @@ public interface IHazDockerCache : INukeBuild
     string? PruneApply => TryGetValue(() => PruneApply);
 
     [Parameter(ParameterDescriptions.Username)]
-    [Secret]
     string? Username => TryGetValue(() => Username);
 
     [Parameter(ParameterDescriptions.Password)]

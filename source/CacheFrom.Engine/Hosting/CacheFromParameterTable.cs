@@ -119,8 +119,7 @@ public static class CacheFromParameterTable
         "docker-username", ParameterKind.Text,
         ParameterDescriptions.Username,
         "the Docker config file's credentials for the registry (credential helpers included)",
-        (b, v) => b.Username = v[^1],
-        isSecret: true);
+        (b, v) => b.Username = v[^1]);
 
     public static ParameterDefinition Password { get; } = new(
         "docker-password", ParameterKind.Text,

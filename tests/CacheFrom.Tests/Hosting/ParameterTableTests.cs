@@ -39,7 +39,7 @@ public sealed class ParameterTableTests
     [Test]
     public void Only_the_registry_credentials_are_secrets()
     {
-        Assert.That(CacheFromParameterTable.All.Where(p => p.IsSecret).Select(p => p.Name), Is.EqualTo(new[] { "docker-username", "docker-password" }));
+        Assert.That(CacheFromParameterTable.All.Where(p => p.IsSecret).Select(p => p.Name), Is.EqualTo(new[] { "docker-password" }));
     }
 
     [Test]
