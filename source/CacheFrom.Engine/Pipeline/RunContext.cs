@@ -17,7 +17,7 @@ namespace CacheFrom.Pipeline;
 /// <summary>What every step of one run works with. The run's state itself lives in <see cref="Record"/>.</summary>
 internal sealed class RunContext
 {
-    private (string RunId, RunFingerprints Fingerprints)? _fingerprints;
+    private (string RunId, RunFingerprints? Fingerprints)? _fingerprints;
 
     public required CacheFromSettings Settings { get; init; }
 
@@ -46,7 +46,6 @@ internal sealed class RunContext
 
     public CacheHistoryStore HistoryStore => new(Logger, TimeProvider.System);
 
-    /// <summary>Bounded retries for registry checks, pulls and pushes (<see cref="CacheFromSettings.Retry"/>).</summary>
     /// <summary>
     /// The registry winners must be pulled first: the classic builder only uses local images, and
     /// BuildKit without a session has no way to present the registry credentials.
@@ -54,6 +53,7 @@ internal sealed class RunContext
     public bool BuilderNeedsLocalImages =>
         Settings.Builder == BuilderKind.Classic || (Settings.Credentials is not null && Sessions is null);
 
+    /// <summary>Bounded retries for registry checks, pulls and pushes (<see cref="CacheFromSettings.Retry"/>).</summary>
     public RetryExecutor Retry => new(Settings.Retry, TimeProvider.System, Logger);
 
     /// <summary>What history knew before this run, plus this run's cold durations: what the next run reads.</summary>
@@ -62,11 +62,19 @@ internal sealed class RunContext
     /// <summary>What history knew before this run (read by the step that fetched the cache, or none yet).</summary>
     public CacheHistory KnownHistory() => new(Record.History, Record.HistoryFingerprints, Record.HistoryTransfers);
 
-    /// <summary>The fingerprints computed for the current run in this process, or null (a new run recomputes: files may have changed).</summary>
-    public RunFingerprints? CurrentFingerprints() =>
-        _fingerprints is { } kept && kept.RunId == Record.RunId ? kept.Fingerprints : null;
+    /// <summary>
+    /// Whether the current run's fingerprints were computed in this process; <paramref name="fingerprints"/> is null when
+    /// that failed, which is not tried again for the run. A new run computes them again: files may have changed.
+    /// </summary>
+    public bool FingerprintsComputed(out RunFingerprints? fingerprints)
+    {
+        var known = _fingerprints is { } kept && kept.RunId == Record.RunId;
+        fingerprints = known ? _fingerprints!.Value.Fingerprints : null;
+        return known;
+    }
 
-    public void KeepFingerprints(RunFingerprints fingerprints) => _fingerprints = (Record.RunId, fingerprints);
+    /// <summary>The current run's fingerprints, or null when they could not be computed.</summary>
+    public void KeepFingerprints(RunFingerprints? fingerprints) => _fingerprints = (Record.RunId, fingerprints);
 
     public StageRecord StageRecord(StageImage stage) =>
         Record.Stages.First(s => s.Name == stage.Name);

@@ -21,7 +21,7 @@ internal static class RunFingerprinting
     /// <summary>This run's fingerprints (computed on first use, then kept for the run), or null when they could not be computed.</summary>
     public static async Task<RunFingerprints?> EnsureAsync(RunContext context, CancellationToken cancellationToken)
     {
-        if (context.CurrentFingerprints() is { } known)
+        if (context.FingerprintsComputed(out var known))
             return known;
         var started = Stopwatch.GetTimestamp();
         try
@@ -62,6 +62,7 @@ internal static class RunFingerprinting
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CacheFromException)
         {
             context.Logger.Warning("Could not compute the run's fingerprints ({Reason}); misses go unexplained and nothing counts as unchanged", exception.Message);
+            context.KeepFingerprints(null);
             return null;
         }
     }
