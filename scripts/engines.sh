@@ -4,7 +4,7 @@
 # or the user's own engine (which this script never starts, stops, reads or empties).
 #
 #   scripts/engines.sh start [ENGINE...]   install what is missing, start engines (a stopped one
-#                                          empty), registry, base image
+#                                          empty), registry (a stopped one empty), base image
 #   scripts/engines.sh stop [ENGINE...]    stop them (and the registry when no ENGINE is named, or
 #                                          when "registry" is one of the names)
 #   scripts/engines.sh status              one line per engine
@@ -287,6 +287,9 @@ registry_answers() { curl -fsS -o /dev/null --max-time 3 "http://$REGISTRY/v2/" 
 start_registry() {
   if registry_answers; then return 0; fi
   local dir="$ENGINES_DIR/registry"
+  # What earlier runs pushed would only grow (every test pushes to a repository of its own); it
+  # stays readable until the next start, for a look at what a failed run pushed.
+  rm -rf "$dir/data"
   mkdir -p "$dir/data"
   cat >"$dir/config.yml" <<YAML
 version: 0.1
