@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using CacheFrom.Tests.Support;
 
 namespace CacheFrom.Tests.Docker;
 
@@ -10,62 +11,31 @@ namespace CacheFrom.Tests.Docker;
 /// </summary>
 internal sealed class VanishingEngine : IAsyncDisposable
 {
-    private readonly Socket _listener;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _serving;
+    private readonly UnixSocketServer _server;
 
-    public VanishingEngine()
+    public VanishingEngine() => _server = new UnixSocketServer("vanishing", AnswerAsync);
+
+    public string SocketPath => _server.SocketPath;
+
+    public string Host => _server.Host;
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private static async Task<bool> AnswerAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
-        SocketPath = Path.Combine(Path.GetTempPath(), $"cachefrom-vanishing-{Guid.NewGuid():N}.sock");
-        _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
-        _listener.Listen();
-        _serving = ServeAsync(_stop.Token);
-    }
-
-    public string SocketPath { get; }
-
-    public string Host => "unix://" + SocketPath;
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Dispose();
-        try
+        var head = await ReadHeadAsync(stream, cancellationToken);
+        if (head.Contains("/version", StringComparison.Ordinal))
         {
-            await _serving;
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            // Stopping the accept loop is the point of disposing.
+            var body = """{"Version":"20.10.24","ApiVersion":"1.41","MinAPIVersion":"1.12","Os":"linux","Arch":"amd64"}""";
+            await WriteAsync(stream, $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}", cancellationToken);
+            return true;
         }
 
-        File.Delete(SocketPath);
-        _stop.Dispose();
-    }
-
-    private async Task ServeAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            using var connection = await _listener.AcceptAsync(cancellationToken);
-            await using var stream = new NetworkStream(connection, ownsSocket: false);
-            var head = await ReadHeadAsync(stream, cancellationToken);
-            if (head.Contains("/version", StringComparison.Ordinal))
-            {
-                var body = """{"Version":"20.10.24","ApiVersion":"1.41","MinAPIVersion":"1.12","Os":"linux","Arch":"amd64"}""";
-                await WriteAsync(stream, $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}", cancellationToken);
-                continue;
-            }
-
-            // The build starts streaming, then the engine is gone: connection dropped, nobody listening.
-            var line = """{"stream":"Step 1/2 : FROM busybox\n"}""" + "\n";
-            await WriteAsync(stream, $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{Encoding.UTF8.GetByteCount(line):x}\r\n{line}\r\n", cancellationToken);
-            await Task.Delay(200, cancellationToken);
-            connection.Close();
-            _listener.Close();
-            return;
-        }
+        // The build starts streaming, then the engine is gone: connection dropped, nobody listening.
+        var line = """{"stream":"Step 1/2 : FROM busybox\n"}""" + "\n";
+        await WriteAsync(stream, $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{Encoding.UTF8.GetByteCount(line):x}\r\n{line}\r\n", cancellationToken);
+        await Task.Delay(200, cancellationToken);
+        return false;
     }
 
     private static async Task<string> ReadHeadAsync(Stream stream, CancellationToken cancellationToken)

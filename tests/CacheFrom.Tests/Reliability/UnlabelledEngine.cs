@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using CacheFrom.Tests.Support;
 
 namespace CacheFrom.Tests.Reliability;
 
@@ -10,24 +11,13 @@ namespace CacheFrom.Tests.Reliability;
 /// </summary>
 internal sealed class UnlabelledEngine : IAsyncDisposable
 {
-    private readonly Socket _listener;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _serving;
+    private readonly UnixSocketServer _server;
     private readonly List<string> _requests = [];
     private readonly Lock _gate = new();
 
-    public UnlabelledEngine()
-    {
-        SocketPath = Path.Combine(Path.GetTempPath(), $"cachefrom-user-engine-{Guid.NewGuid().ToString("N")[..8]}.sock");
-        _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
-        _listener.Listen();
-        _serving = ServeAsync(_stop.Token);
-    }
+    public UnlabelledEngine() => _server = new UnixSocketServer("user-engine", AnswerAsync);
 
-    public string SocketPath { get; }
-
-    public string Host => "unix://" + SocketPath;
+    public string Host => _server.Host;
 
     /// <summary>Every request line received, e.g. <c>GET /v1.41/info</c>.</summary>
     public IReadOnlyList<string> Requests
@@ -39,58 +29,39 @@ internal sealed class UnlabelledEngine : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Dispose();
-        try
-        {
-            await _serving;
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            // Stopping the accept loop is the point of disposing.
-        }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-        File.Delete(SocketPath);
-        _stop.Dispose();
-    }
-
-    private async Task ServeAsync(CancellationToken cancellationToken)
+    /// <summary>Every request on the connection (the CLI keeps it alive), until the peer closes it.</summary>
+    private async Task<bool> AnswerAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        var pending = new StringBuilder();
+        var buffer = new byte[4096];
+        while (true)
         {
-            using var connection = await _listener.AcceptAsync(cancellationToken);
-            await using var stream = new NetworkStream(connection, ownsSocket: false);
-            var pending = new StringBuilder();
-            var buffer = new byte[4096];
-            while (true)
+            var end = pending.ToString().IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (end < 0)
             {
-                var end = pending.ToString().IndexOf("\r\n\r\n", StringComparison.Ordinal);
-                if (end < 0)
-                {
-                    var read = await stream.ReadAsync(buffer, cancellationToken);
-                    if (read == 0)
-                        break;
-                    pending.Append(Encoding.ASCII.GetString(buffer, 0, read));
-                    continue;
-                }
-
-                var head = pending.ToString(0, end);
-                pending.Remove(0, end + 4);
-                var requestLine = head.Split("\r\n")[0];
-                var method = requestLine.Split(' ')[0];
-                var path = requestLine.Split(' ').ElementAtOrDefault(1) ?? "";
-                lock (_gate)
-                    _requests.Add($"{method} {path}");
-
-                var body = path.Contains("/_ping", StringComparison.Ordinal)
-                    ? "OK"
-                    : """{"ID":"user-engine","ServerVersion":"20.10.24","Labels":["com.example.owner=the-user"]}""";
-                var response = $"HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n"
-                    + (method == "HEAD" ? "" : body);
-                await stream.WriteAsync(Encoding.UTF8.GetBytes(response), cancellationToken);
+                var read = await stream.ReadAsync(buffer, cancellationToken);
+                if (read == 0)
+                    return true;
+                pending.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                continue;
             }
+
+            var head = pending.ToString(0, end);
+            pending.Remove(0, end + 4);
+            var requestLine = head.Split("\r\n")[0];
+            var method = requestLine.Split(' ')[0];
+            var path = requestLine.Split(' ').ElementAtOrDefault(1) ?? "";
+            lock (_gate)
+                _requests.Add($"{method} {path}");
+
+            var body = path.Contains("/_ping", StringComparison.Ordinal)
+                ? "OK"
+                : """{"ID":"user-engine","ServerVersion":"20.10.24","Labels":["com.example.owner=the-user"]}""";
+            var response = $"HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n"
+                + (method == "HEAD" ? "" : body);
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(response), cancellationToken);
         }
     }
 }

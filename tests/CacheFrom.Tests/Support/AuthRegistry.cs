@@ -1,32 +1,26 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using CacheFrom.Configuration;
 
 namespace CacheFrom.Tests.Support;
 
 /// <summary>
-/// A private registry that needs a password: Debian's <c>docker-registry serve</c> with an
-/// htpasswd file (<c>htpasswd -Bbn</c>), filesystem storage in a temp directory and a free
-/// loopback port (the engine talks plain HTTP to 127.0.0.0/8). Disposing kills it and deletes
-/// its storage.
+/// A private registry that needs a password: a <see cref="RegistryServer"/> with an htpasswd file
+/// (<c>htpasswd -Bbn</c>) on a loopback port (the engine talks plain HTTP to 127.0.0.0/8).
+/// Disposing kills it and deletes its storage.
 /// </summary>
 internal sealed class AuthRegistry : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly string _directory;
+    private readonly RegistryServer _server;
 
-    private AuthRegistry(Process process, string directory, string address, string user, string password)
+    private AuthRegistry(RegistryServer server, string user, string password)
     {
-        _process = process;
-        _directory = directory;
-        Address = address;
+        _server = server;
         User = user;
         Password = password;
     }
 
     /// <summary><c>127.0.0.1:PORT</c>: the registry host part of its image references.</summary>
-    public string Address { get; }
+    public string Address => _server.Address;
 
     public string User { get; }
 
@@ -34,114 +28,30 @@ internal sealed class AuthRegistry : IAsyncDisposable
 
     public RegistryCredentials Credentials => new(User, Password);
 
-    /// <summary>A repository no other test uses, e.g. <c>127.0.0.1:PORT/cachefrom-tests/NAME-1a2b3c4d</c>.</summary>
-    public string UniqueRepository(string name) =>
-        $"{Address}/cachefrom-tests/{name.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..8]}";
+    /// <inheritdoc cref="RegistryServer.UniqueRepository"/>
+    public string UniqueRepository(string name) => _server.UniqueRepository(name);
 
     public static async Task<AuthRegistry> StartAsync(string user = "cachefrom", string? password = null, CancellationToken cancellationToken = default)
     {
         password ??= "pw-" + Guid.NewGuid().ToString("N")[..12];
-        var directory = Path.Combine(Path.GetTempPath(), "cachefrom-authregistry-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(Path.Combine(directory, "data"));
-
         var htpasswd = await RunAsync("htpasswd", ["-Bbn", user, password], cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(directory, "htpasswd"), htpasswd, cancellationToken);
-
-        var port = FreePort();
-        var address = $"127.0.0.1:{port}";
-        var config = Path.Combine(directory, "config.yml");
-        await File.WriteAllTextAsync(config, $"""
-            version: 0.1
-            log:
-              level: warn
-            storage:
-              filesystem:
-                rootdirectory: {Path.Combine(directory, "data")}
-              delete:
-                enabled: true
-            http:
-              addr: {address}
-            auth:
-              htpasswd:
-                realm: cachefrom-tests
-                path: {Path.Combine(directory, "htpasswd")}
-            """, cancellationToken);
-
-        var start = new ProcessStartInfo("docker-registry")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("serve");
-        start.ArgumentList.Add(config);
-        var process = Process.Start(start) ?? throw new InvalidOperationException("docker-registry did not start");
-        var log = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var registry = new AuthRegistry(process, directory, address, user, password);
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            if (process.HasExited)
-                break;
-            try
+        var server = await RegistryServer.StartAsync(
+            auth: directory =>
             {
-                using var response = await client.GetAsync(new Uri($"http://{address}/v2/"), cancellationToken);
-                if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.OK)
-                    return registry;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
+                var file = Path.Combine(directory, "htpasswd");
+                File.WriteAllText(file, htpasswd);
+                return $"""
+                      htpasswd:
+                        realm: cachefrom-tests
+                        path: {file}
 
-            await Task.Delay(100, cancellationToken);
-        }
-
-        await registry.DisposeAsync();
-        string output;
-        lock (log)
-            output = log.ToString();
-        throw new InvalidOperationException($"docker-registry with htpasswd auth did not answer at {address}: {output}");
+                    """;
+            },
+            cancellationToken: cancellationToken);
+        return new AuthRegistry(server, user, password);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // The registry may still hold a file for a moment; the temp directory is cleaned by the OS eventually.
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private static async Task<string> RunAsync(string file, string[] arguments, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace CacheFrom.Tests.Support;
 /// <summary>
 /// A private <c>docker-registry serve</c> (distribution 2.8) on a free loopback port, for tests
 /// that need a registry configured their own way: deletes off, or an <c>auth:</c> section (token
-/// auth). Filesystem storage in a temp directory; disposing kills it and deletes the storage.
+/// auth, htpasswd: <see cref="AuthRegistry"/>). Filesystem storage in a temp directory; disposing kills it and deletes the storage.
 /// </summary>
 internal sealed class RegistryServer : IAsyncDisposable
 {
@@ -43,8 +43,8 @@ internal sealed class RegistryServer : IAsyncDisposable
         $"{Address}/cachefrom-tests/{name.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>
-    /// Starts a registry. <paramref name="auth"/> is the YAML under <c>auth:</c> (indented two spaces), or null for none;
-    /// it may name files <paramref name="prepare"/> writes into the registry's directory first.
+    /// Starts a registry. <paramref name="auth"/> gives the YAML under <c>auth:</c> (indented two spaces), or is null for none;
+    /// it is given the registry's directory, where it may write the files its YAML names.
     /// </summary>
     public static async Task<RegistryServer> StartAsync(bool deleteEnabled = true, Func<string, string>? auth = null, CancellationToken cancellationToken = default)
     {
