@@ -14,4 +14,7 @@ public sealed class ImageBuildFailedException : CacheFromException
     public string? FailedStep { get; }
 
     public IReadOnlyList<string> LastOutput { get; }
+
+    /// <summary>The instructions the builder finished before it failed, as it reported them.</summary>
+    internal IReadOnlyList<Docker.Build.BuildInstruction> Finished { get; set; } = [];
 }

@@ -54,7 +54,7 @@ internal sealed class StageBuilder(RunContext context)
                     stage.Image.ToString(),
                     exception.Message,
                     request.DisplayName);
-                result = await context.Engine.BuildAsync(request, cancellationToken).ConfigureAwait(false);
+                result = (await context.Engine.BuildAsync(request, cancellationToken).ConfigureAwait(false)).RetriedAfter(exception.Finished);
             }
             catch (ImageBuildFailedException exception) when (BuildFailures.IsExportSnapshotCollected(exception))
             {
@@ -62,7 +62,7 @@ internal sealed class StageBuilder(RunContext context)
                     "The engine's containerd collected a snapshot while {Stage} was being unpacked ({Error}); building it once more, from the cache it just filled",
                     request.DisplayName,
                     exception.Message);
-                result = await context.Engine.BuildAsync(request, cancellationToken).ConfigureAwait(false);
+                result = (await context.Engine.BuildAsync(request, cancellationToken).ConfigureAwait(false)).RetriedAfter(exception.Finished);
             }
             catch (ImageBuildFailedException exception) when (request.CacheFrom.Count > 0 && BuildFailures.IsCachedStepUnrestorable(exception))
             {

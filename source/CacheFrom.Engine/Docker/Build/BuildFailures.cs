@@ -80,7 +80,7 @@ internal static partial class BuildFailures
     /// <summary>
     /// BuildKit on the containerd image store unpacks the image it exported onto a snapshot whose
     /// parent containerd's garbage collector removed a moment earlier, when the tag it replaces (or
-    /// a prune) released that chain (containerd/containerd#10835; seen once in 8 CI runs, on a build
+    /// a prune) released that chain (containerd/containerd#10835; seen in 2 of 10 CI runs, on a build
     /// that replaced its own tag). The build itself succeeded and is all cached when run again.
     /// </summary>
     public static bool IsExportSnapshotCollected(ImageBuildFailedException exception) =>

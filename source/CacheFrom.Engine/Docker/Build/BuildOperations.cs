@@ -76,7 +76,10 @@ internal sealed class BuildOperations(EngineConnection connection, ImageOperatio
         }
 
         if (run.Failure() is { } failure)
+        {
+            failure.Finished = run.Instructions().Where(i => !AddedLabel(request, i)).ToList();
             throw failure;
+        }
 
         var instructions = run.Instructions().Where(i => !AddedLabel(request, i)).ToList();
         var imageId = await VerifyAsync(request, run.ReportedImageId, cancellationToken).ConfigureAwait(false);
