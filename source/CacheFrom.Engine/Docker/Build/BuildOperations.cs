@@ -75,13 +75,14 @@ internal sealed class BuildOperations(EngineConnection connection, ImageOperatio
             throw BuildFailures.General(request, EngineErrorBody.Message(exception.ResponseBody), [], exception);
         }
 
-        if (run.Failure() is { } failure)
+        var failure = run.Failure();
+        var instructions = run.Instructions().Where(i => !AddedLabel(request, i)).ToList();
+        if (failure is not null)
         {
-            failure.Finished = run.Instructions().Where(i => !AddedLabel(request, i)).ToList();
+            failure.Finished = instructions;
             throw failure;
         }
 
-        var instructions = run.Instructions().Where(i => !AddedLabel(request, i)).ToList();
         var imageId = await VerifyAsync(request, run.ReportedImageId, cancellationToken).ConfigureAwait(false);
         logger.Information(
             "Built {Name} in {Duration:0.0} s: {Cached}/{Steps} steps cached ({ImageId})",
